@@ -1,0 +1,1 @@
+"""canlian-archive: the Scrapy project package (settings, pipelines, extraction, CLI)."""

@@ -1,0 +1,180 @@
+"""Commands that read the registry or the archive, or extract saved pages: no crawling."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from crawler.cli.tables import render
+from crawler.extraction import article_to_dict, extract
+from crawler.extraction.model import Article
+from crawler.sites import extra_files_from_env, load_registry
+from storage.engine import create_archive_engine, database_url_from_env
+from storage.queries import search_articles
+from storage.runs import recent_runs
+from storage.schema import current_revision, head_revision, upgrade
+
+
+def archive_engine(args: argparse.Namespace) -> Engine:
+    engine = create_archive_engine(args.database or database_url_from_env())
+    upgrade(engine)
+    return engine
+
+
+@contextmanager
+def reading(args: argparse.Namespace) -> Iterator[Session]:
+    engine = archive_engine(args)
+    try:
+        with Session(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def sites(args: argparse.Namespace) -> int:
+    registry = load_registry([*extra_files_from_env(), *args.sites])
+    if args.json:
+        for site in registry:
+            record = {
+                "key": site.key,
+                "name": site.name,
+                "level": site.level,
+                "province": site.province,
+                "city": site.city,
+                "county": site.county,
+                "list_strategy": site.list_strategy,
+                "start_urls": list(site.start_urls),
+                "federation": site.federation,
+                "verified": site.verified,
+                "enabled": site.enabled,
+                "source_file": site.source_file,
+            }
+            print(json.dumps(record, ensure_ascii=False))
+        return 0
+    rows = [
+        (
+            s.key,
+            s.level,
+            "/".join(p for p in (s.province, s.city, s.county) if p),
+            s.list_strategy,
+            "yes" if s.verified else "no",
+            "yes" if s.enabled else "no",
+            s.name,
+        )
+        for s in registry
+    ]
+    print(render(["key", "level", "region", "lists", "verified", "enabled", "name"], rows))
+    return 0
+
+
+def search(args: argparse.Namespace) -> int:
+    with reading(args) as session:
+        hits = search_articles(session, args.query, limit=args.limit, site=args.site)
+    if args.format == "table":
+        rows = [
+            (h.id, h.published_at.date() if h.published_at else "", h.site, h.title, h.snippet) for h in hits
+        ]
+        print(render(["id", "date", "site", "title", "snippet"], rows))
+        print(f"\n{len(hits)} result(s) for {args.query!r}")
+        return 0
+    records = [
+        {**asdict(h), "published_at": h.published_at.isoformat() if h.published_at else None} for h in hits
+    ]
+    if args.format == "json":
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+    else:
+        for record in records:
+            print(json.dumps(record, ensure_ascii=False))
+    return 0
+
+
+def runs(args: argparse.Namespace) -> int:
+    with reading(args) as session:
+        rows = [
+            (
+                r.id,
+                r.site_key,
+                r.trigger,
+                r.started_at.strftime("%Y-%m-%d %H:%M"),
+                r.finish_reason or "running",
+                r.pages_fetched,
+                r.articles_new,
+                r.articles_updated,
+                r.not_relevant,
+                r.errors,
+            )
+            for r in recent_runs(session, args.limit, args.site)
+        ]
+    print(
+        render(
+            [
+                "run",
+                "site",
+                "trigger",
+                "started (UTC)",
+                "finish",
+                "pages",
+                "new",
+                "updated",
+                "not relevant",
+                "errors",
+            ],
+            rows,
+        )
+    )
+    return 0
+
+
+def extract_pages(args: argparse.Namespace) -> int:
+    headers = dict(_header(h) for h in args.header)
+    failed = False
+    several = len(args.paths) > 1
+    for path in args.paths:
+        record, ok = _extract_file(Path(path), args.url, headers)
+        failed |= not ok
+        if several:
+            record = {"path": path, **record}
+        print(json.dumps(record, ensure_ascii=False, indent=None if several else 2))
+    return 1 if failed else 0
+
+
+
+
+def _extract_file(path: Path, url: str | None, headers: dict[str, str]) -> tuple[dict[str, object], bool]:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return {"error": f"cannot read {path}: {error.strerror}"}, False
+    result = extract(raw, url or path.resolve().as_uri(), headers)
+    if isinstance(result, Article):
+        return article_to_dict(result), True
+    return {"error": str(result.reason), "detail": result.detail}, False
+
+
+def _header(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition(":")
+    if not sep:
+        print(f"canlian: ignoring header {text!r} (expected 'Name: value')", file=sys.stderr)
+    return name.strip(), value.strip()
+
+
+def db(args: argparse.Namespace) -> int:
+    engine = create_archive_engine(args.database or database_url_from_env())
+    try:
+        if args.action == "upgrade":
+            before = current_revision(engine)
+            upgrade(engine)
+            print(f"archive schema: {before or 'empty'} -> {current_revision(engine)}")
+        else:
+            print(f"archive schema: {current_revision(engine) or 'empty'} (latest: {head_revision()})")
+    finally:
+        engine.dispose()
+    return 0

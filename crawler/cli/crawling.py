@@ -1,0 +1,122 @@
+"""`canlian crawl` and `canlian demo`: crawls in this process, then a summary for people."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from crawler.cli.commands import archive_engine
+from crawler.cli.parser import parse_overrides
+from crawler.cli.tables import render
+from crawler.runner import CrawlResult, project_settings, run_crawls
+from crawler.sites import extra_files_from_env, load_registry
+from storage.engine import database_url_from_env
+from storage.queries import archive_totals, search_articles
+
+DEMO_QUERY = "两项补贴"
+# The sample web is our own loopback server: no politeness delays needed there.
+DEMO_SETTINGS = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def crawl(args: argparse.Namespace) -> int:
+    sites_files = [*extra_files_from_env(), *args.sites]
+    registry = load_registry(sites_files)
+    keys = [site.key for site in registry.enabled()] if args.all else list(args.site_keys)
+    for key in keys:
+        registry.get(key)  # unknown keys fail here, before any crawl starts
+    overrides: dict[str, Any] = {
+        "CANLIAN_SITES_FILES": sites_files,
+        "CANLIAN_RUN_TRIGGER": args.trigger,
+        **parse_overrides(args.overrides),
+    }
+    if args.database:
+        overrides["CANLIAN_DATABASE_URL"] = args.database
+    results = run_crawls(keys, project_settings(overrides))
+    print_summary(results, args)
+    return 0 if all(r.ok for r in results) else 1
+
+
+def demo(args: argparse.Namespace) -> int:
+    from sampleweb.generator import SampleWeb  # the sample web is only needed here
+    from sampleweb.server import site_definitions, start, write_sites_toml
+
+    web = SampleWeb(seed=args.seed, articles_per_site=args.articles)
+    ports = {site.key: args.port_base + i for i, site in enumerate(web.sites)}
+    database = args.database or database_url_from_env()
+    sites_file = Path("data/sampleweb/sites.toml").resolve()
+    with start(web, ports=ports) as running:
+        write_sites_toml(site_definitions(running.base_urls), sites_file)
+        print(
+            f"Sample web serving {len(ports)} sites on 127.0.0.1:{min(ports.values())}-{max(ports.values())}"
+        )
+        print(f"Archive: {database}\n")
+        overrides = {
+            **DEMO_SETTINGS,
+            "CANLIAN_SITES_FILES": [str(sites_file)],
+            "CANLIAN_RUN_TRIGGER": "demo",
+            "CANLIAN_DATABASE_URL": database,
+        }
+        results = run_crawls(list(ports), project_settings(overrides))
+    args.database = database
+    print_summary(results, args)
+    print_sample_search(args)
+    return 0 if all(r.ok for r in results) else 1
+
+
+SUMMARY_COLUMNS = [
+    ("site", None),
+    ("responses", "downloader/response_count"),
+    ("article pages", "archive/pages"),
+    ("new", "archive/new"),
+    ("updated", "archive/updated"),
+    ("unchanged", "archive/unchanged"),
+    ("duplicate", "archive/duplicate"),
+    ("not relevant", "archive/not_relevant"),
+    ("no article", "archive/no_article"),
+    ("errors", "errors/total"),
+]
+
+
+def summary_rows(results: Sequence[CrawlResult]) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for result in results:
+        counts = [int(result.stats.get(key, 0)) for _, key in SUMMARY_COLUMNS[1:] if key]
+        rows.append([result.site_key, *counts])
+    return rows
+
+
+def print_summary(results: Sequence[CrawlResult], args: argparse.Namespace) -> None:
+    rows = summary_rows(results)
+    print(render([name for name, _ in SUMMARY_COLUMNS], rows))
+    for result in results:
+        if not result.ok:
+            print(f"! {result.site_key}: crawl ended with {result.finish_reason!r}")
+    new = sum(int(r.stats.get("archive/new", 0)) + int(r.stats.get("archive/duplicate", 0)) for r in results)
+    engine = archive_engine(args)
+    with Session(engine) as session:
+        totals = archive_totals(session)
+    engine.dispose()
+    held = sum(t.articles for t in totals)
+    if new == 0:
+        print(f"\nNo new articles: every page fetched was already in the archive ({held} articles in all).")
+    else:
+        print(f"\n{new} new articles this run; the archive holds {held} articles from {len(totals)} sites.")
+
+
+def print_sample_search(args: argparse.Namespace) -> None:
+    engine = archive_engine(args)
+    with Session(engine) as session:
+        hits = search_articles(session, DEMO_QUERY, limit=5)
+    engine.dispose()
+    print(f"\nSample search {DEMO_QUERY!r} (canlian search {DEMO_QUERY}):")
+    rows = [(h.id, h.published_at.date() if h.published_at else "", h.site, h.title) for h in hits]
+    print(render(["id", "date", "site", "title"], rows))

@@ -1,0 +1,136 @@
+"""Writing every fetched page into the archive and recording the crawl run.
+
+Every fetch is stored (raw bytes included) before anything is dropped, so a page that was not relevant or
+held no article can be re-examined later; the named `DropItem` subclasses then count why in the stats.
+A write that fails on a locked or busy database is retried, then raised (Scrapy logs and counts it).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Any, Self
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from crawler.extraction.model import NoArticle, NoArticleReason
+from crawler.items import PageItem
+from crawler.pipelines.drops import ChallengePage, NoMainContent, NotRelevant
+from storage.archive import Assessment, FetchedPage, Outcome, Stored, record_fetch
+from storage.engine import create_archive_engine, writer
+from storage.runs import SiteInfo, finish_run, start_run, upsert_site
+from storage.schema import upgrade
+
+WRITE_ATTEMPTS = 4
+
+
+class ArchivePipeline:
+    def __init__(self, crawler: Crawler, database_url: str, trigger: str) -> None:
+        self.crawler = crawler
+        self.database_url = database_url
+        self.trigger = trigger
+        self.engine: Engine | None = None
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        pipeline = cls(
+            crawler,
+            crawler.settings.get("CANLIAN_DATABASE_URL"),
+            crawler.settings.get("CANLIAN_RUN_TRIGGER", "manual"),
+        )
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    @property
+    def stats(self) -> StatsCollector:
+        assert self.crawler.stats is not None
+        return self.crawler.stats
+
+    def open_spider(self) -> None:
+        self.engine = create_archive_engine(self.database_url)
+        upgrade(self.engine)
+        site = self.crawler.spider.site  # type: ignore[union-attr]
+        now = datetime.now(UTC)
+        with Session(writer(self.engine)) as session, session.begin():
+            upsert_site(
+                session,
+                SiteInfo(
+                    site.key, site.name, site.level, site.province, site.city, site.county, site.federation
+                ),
+                now,
+            )
+            self.run_id = start_run(session, site.key, self.trigger, now).id
+        self.stats.set_value("archive/run_id", self.run_id)
+
+    def process_item(self, item: PageItem) -> PageItem:
+        assert item.extraction is not None, "ExtractPipeline must run first"
+        stored = self._write(item)
+        self.stats.inc_value("archive/pages")
+        self.stats.inc_value(f"archive/{stored.outcome}")
+        _raise_drop(stored, item.extraction)
+        return item
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.engine is None or self.run_id is None:
+            return
+        stats = self.stats.get_stats()
+        self.stats.set_value("errors/total", count_errors(stats))
+        with Session(writer(self.engine)) as session, session.begin():
+            finish_run(session, self.run_id, reason, self.stats.get_stats(), datetime.now(UTC))
+        self.engine.dispose()
+
+    def _write(self, item: PageItem) -> Stored:
+        assert self.engine is not None
+        assert item.extraction is not None
+        page = FetchedPage(
+            item.site_key, item.requested_url, item.url, item.status, item.headers, item.body, item.fetched_at
+        )
+        assessment = _assessment(item)
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                with Session(writer(self.engine)) as session, session.begin():
+                    return record_fetch(session, page, item.extraction, assessment, self.run_id)
+            except (OperationalError, IntegrityError):
+                # Locked (SQLite) or lost a uniqueness race (PostgreSQL): the retry re-reads and sees the row.
+                if attempt == WRITE_ATTEMPTS:
+                    raise
+                self.stats.inc_value("archive/write_retries")
+                time.sleep(0.2 * attempt)
+        raise AssertionError("unreachable")
+
+
+def _assessment(item: PageItem) -> Assessment | None:
+    relevance = item.relevance
+    if relevance is None:
+        return None
+    return Assessment(
+        relevant=relevance.relevant,
+        score=relevance.score,
+        terms=tuple(relevance.matched),
+        regions=item.regions,
+        reason=relevance.reason,
+    )
+
+
+def _raise_drop(stored: Stored, extraction: Any) -> None:
+    if stored.outcome is Outcome.NOT_RELEVANT:
+        raise NotRelevant(stored.detail)
+    if stored.outcome is Outcome.NO_ARTICLE and isinstance(extraction, NoArticle):
+        if extraction.reason is NoArticleReason.CHALLENGE_PAGE:
+            raise ChallengePage(stored.detail)
+        raise NoMainContent(stored.detail)
+
+
+def count_errors(stats: dict[str, Any]) -> int:
+    """Download failures, spider and pipeline exceptions and 5xx answers: what an operator must look at."""
+    total = int(stats.get("downloader/exception_count", 0))
+    for key, value in stats.items():
+        if key.startswith(("spider_exceptions/", "item_error_count", "downloader/response_status_count/5")):
+            total += int(value)
+    return total

@@ -1,0 +1,67 @@
+"""Scrapy settings for canlian-archive: the one configuration system.
+
+Politeness is on by default (small government servers block bursts). Only deployment-specific values come
+from the environment: the database URL (`CANLIAN_DATABASE_URL`) and extra site files
+(`CANLIAN_SITES_FILES`).
+"""
+
+from __future__ import annotations
+
+import os
+
+from storage.engine import database_url_from_env
+
+BOT_NAME = "canlian-archive"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+SPIDER_LOADER_CLASS = "crawler.spiderloader.SiteSpiderLoader"
+
+# --- identity and politeness -------------------------------------------------------------------------
+CANLIAN_CONTACT_URL = os.environ.get(
+    "CANLIAN_CONTACT_URL", "https://github.com/canlian-archive/canlian-archive"
+)
+USER_AGENT = f"canlian-archive/0.1 (+{CANLIAN_CONTACT_URL})"
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5",
+}
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+# 412 (瑞数) and 521 (加速乐) are anti-bot challenges: never in this list, never retried in a loop.
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DEPTH_LIMIT = 0  # list strategies bound their own paging with the site's `max_list_pages`
+
+# --- safety ------------------------------------------------------------------------------------------
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+# Only the web: a crafted link must not read local files or smuggle data: URLs into the archive.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "s3": None, "ftp": None}
+
+# --- pipeline: extraction -> relevance -> archive --------------------------------------------------
+ITEM_PIPELINES = {
+    "crawler.pipelines.extract.ExtractPipeline": 100,
+    "crawler.pipelines.relevance.RelevancePipeline": 200,
+    "crawler.pipelines.archive.ArchivePipeline": 300,
+}
+CANLIAN_DATABASE_URL = database_url_from_env()
+CANLIAN_SITES_FILES: list[str] = []  # extra registry files; CANLIAN_SITES_FILES in the environment too
+# Extraction runs in worker processes so it never stalls the downloader on the reactor thread;
+# 0 extracts inline (tests, tiny crawls). Default: one worker per core.
+CANLIAN_EXTRACT_WORKERS = os.cpu_count() or 1
+CANLIAN_RUN_TRIGGER = "manual"  # manual | scheduled | catch-up | demo: recorded with the run
+
+# --- housekeeping --------------------------------------------------------------------------------------
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,1 @@
+"""The archive: SQLAlchemy models, writes, queries. Usable without a crawler; no Scrapy imports."""

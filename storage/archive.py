@@ -1,0 +1,209 @@
+"""Writing what a crawl fetched into the archive.
+
+Functions take a session the caller owns and never commit it. Uniqueness (one page per URL, one article
+per page, one blob per content hash) is enforced by database constraints with `ON CONFLICT DO NOTHING`,
+so two crawlers writing the same page at once cannot create two rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crawler.extraction.model import Article as ExtractedArticle
+from crawler.extraction.model import NoArticle
+from storage.fingerprint import body_hash
+from storage.models import Article, ArticleVersion, Fetch, Page, RawBlob
+from storage.sql import insert_ignore
+from storage.urls import canonical_url, url_key
+
+
+class Outcome(StrEnum):
+    """What became of one fetched page. The value is the stats key suffix (`archive/<value>`)."""
+
+    NEW = "new"  # a relevant article seen for the first time
+    UPDATED = "updated"  # a known page whose article body or title changed: a new version
+    UNCHANGED = "unchanged"  # a known page fetched again with the same article
+    DUPLICATE = "duplicate"  # a new page whose body is exactly one already archived elsewhere
+    NOT_RELEVANT = "not_relevant"
+    NO_ARTICLE = "no_article"
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedPage:
+    site_key: str
+    requested_url: str
+    final_url: str
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    fetched_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The relevance verdict, as storage keeps it."""
+
+    relevant: bool
+    score: float = 0.0
+    terms: tuple[str, ...] = ()
+    regions: tuple[dict[str, Any], ...] = ()
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    outcome: Outcome
+    page_id: int
+    fetch_id: int
+    article_id: int | None = None
+    detail: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def record_fetch(
+    session: Session,
+    page: FetchedPage,
+    result: ExtractedArticle | NoArticle,
+    assessment: Assessment | None,
+    run_id: int | None = None,
+) -> Stored:
+    """Store one fetch (raw bytes always kept) and, for a relevant article, the article itself."""
+    page_row = _upsert_page(session, page)
+    fetch = Fetch(
+        page_id=page_row.id,
+        run_id=run_id,
+        requested_url=page.requested_url,
+        final_url=page.final_url,
+        status=page.status,
+        headers=dict(page.headers),
+        fetched_at=page.fetched_at,
+        raw_sha256=store_blob(session, page.body),
+        outcome=Outcome.NO_ARTICLE,
+    )
+    session.add(fetch)
+    session.flush()
+    stored = _classify(session, page_row, fetch, result, assessment)
+    fetch.outcome, fetch.detail = stored.outcome, stored.detail
+    return stored
+
+
+def store_blob(session: Session, raw: bytes) -> str:
+    digest = hashlib.sha256(raw).hexdigest()
+    values = {
+        "sha256": digest,
+        "size": len(raw),
+        "compression": "zlib",
+        "data": zlib.compress(raw, 6),
+    }
+    insert_ignore(session, RawBlob, values, ["sha256"])
+    return digest
+
+
+def load_blob(session: Session, sha256: str) -> bytes:
+    blob = session.get_one(RawBlob, sha256)
+    return zlib.decompress(blob.data)
+
+
+def _upsert_page(session: Session, page: FetchedPage) -> Page:
+    key = url_key(page.final_url)
+    values = {
+        "site_key": page.site_key,
+        "url_key": key,
+        "url": canonical_url(page.final_url),
+        "first_seen_at": page.fetched_at,
+        "last_fetched_at": page.fetched_at,
+        "fetch_count": 0,
+    }
+    insert_ignore(session, Page, values, ["url_key"])
+    row = session.scalars(select(Page).where(Page.url_key == key)).one()
+    row.last_fetched_at = max(row.last_fetched_at, page.fetched_at)
+    row.fetch_count += 1
+    return row
+
+
+def _classify(
+    session: Session,
+    page: Page,
+    fetch: Fetch,
+    result: ExtractedArticle | NoArticle,
+    assessment: Assessment | None,
+) -> Stored:
+    if isinstance(result, NoArticle):
+        return Stored(Outcome.NO_ARTICLE, page.id, fetch.id, detail=f"{result.reason}: {result.detail}")
+    if assessment is None or not assessment.relevant:
+        reason = assessment.reason if assessment else "not assessed"
+        return Stored(Outcome.NOT_RELEVANT, page.id, fetch.id, detail=reason)
+    return _store_article(session, page, fetch, result, assessment)
+
+
+def _store_article(
+    session: Session, page: Page, fetch: Fetch, extracted: ExtractedArticle, assessment: Assessment
+) -> Stored:
+    digest = body_hash(extracted.body)
+    existing = page.article
+    if existing is None:
+        duplicate_of = session.scalars(select(Article.id).where(Article.body_hash == digest).limit(1)).first()
+        article = Article(page_id=page.id, site_key=page.site_key, first_archived_at=fetch.fetched_at)
+        _fill(article, extracted, assessment, digest, fetch)
+        session.add(article)
+        session.flush()
+        _add_version(session, article, fetch)
+        if duplicate_of is not None:
+            return Stored(Outcome.DUPLICATE, page.id, fetch.id, article.id, f"same body as {duplicate_of}")
+        return Stored(Outcome.NEW, page.id, fetch.id, article.id)
+    if existing.body_hash == digest and existing.title == extracted.title:
+        return Stored(Outcome.UNCHANGED, page.id, fetch.id, existing.id)
+    _fill(existing, extracted, assessment, digest, fetch)
+    _add_version(session, existing, fetch)
+    return Stored(Outcome.UPDATED, page.id, fetch.id, existing.id)
+
+
+def _fill(
+    article: Article, extracted: ExtractedArticle, assessment: Assessment, digest: str, fetch: Fetch
+) -> None:
+    article.url = canonical_url(extracted.url)
+    article.title = extracted.title
+    article.body = extracted.body
+    article.body_hash = digest
+    article.published_at = extracted.published_at
+    article.published_raw = extracted.published_raw
+    article.source = extracted.source
+    article.authors = list(extracted.authors)
+    article.editors = list(extracted.editors)
+    article.correspondents = list(extracted.correspondents)
+    article.tags = list(extracted.tags)
+    article.images = [{"src": i.src, "caption": i.caption} for i in extracted.images]
+    article.attachments = [{"name": a.name, "url": a.url} for a in extracted.attachments]
+    article.language = extracted.language
+    article.extractor_version = extracted.extractor_version
+    article.relevance_score = assessment.score
+    article.relevance_terms = list(assessment.terms)
+    article.regions = list(assessment.regions)
+    article.fetch_id = fetch.id
+    article.updated_at = fetch.fetched_at
+
+
+def _add_version(session: Session, article: Article, fetch: Fetch) -> None:
+    session.add(
+        ArticleVersion(
+            article_id=article.id,
+            fetch_id=fetch.id,
+            title=article.title,
+            body=article.body,
+            body_hash=article.body_hash,
+            seen_at=fetch.fetched_at,
+        )
+    )
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

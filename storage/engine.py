@@ -1,0 +1,65 @@
+"""One engine factory for both backends.
+
+SQLite (the embedded default) gets WAL, `synchronous=NORMAL`, a busy timeout and foreign keys. Writers that
+read and then write must start with `BEGIN IMMEDIATE`: a deferred transaction that later upgrades to a write
+lock fails at once with "database is locked", whatever the busy timeout (measured in field-notes.md).
+`writer(engine)` returns an engine view whose transactions begin that way; plain `engine` reads stay deferred.
+PostgreSQL goes through psycopg 3 (`postgresql+psycopg://...`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection, make_url
+
+DEFAULT_DATA_DIR = "data"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+_BEGIN_OPTION = "canlian_sqlite_begin"
+
+
+def database_url_from_env(environ: dict[str, str] | None = None) -> str:
+    """`CANLIAN_DATABASE_URL`, else SQLite at `$CANLIAN_DATA_DIR/archive.db` (default `data/`)."""
+    env = os.environ if environ is None else environ
+    if url := env.get("CANLIAN_DATABASE_URL"):
+        return url
+    data_dir = Path(env.get("CANLIAN_DATA_DIR", DEFAULT_DATA_DIR)).resolve()
+    return f"sqlite:///{data_dir / 'archive.db'}"
+
+
+def create_archive_engine(url: str, **kwargs: Any) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, **kwargs)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
+    _configure_sqlite(engine)
+    return engine
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine (and pool) whose transactions take SQLite's write lock up front."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    return engine.execution_options(**{_BEGIN_OPTION: "BEGIN IMMEDIATE"})
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take BEGIN away from the sqlite3 module so `_on_begin` decides the transaction kind.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql(connection.get_execution_options().get(_BEGIN_OPTION, "BEGIN"))

@@ -1,0 +1,41 @@
+"""Content fingerprints that ignore what does not change the text a reader sees."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+# After NFKC full-width punctuation is mostly ASCII; fold the remaining CJK forms too so that a copy
+# re-typeset with other quotes or commas hashes the same.
+_PUNCTUATION_FOLD = str.maketrans(
+    {
+        "。": ".",
+        "、": ",",
+        "「": '"',
+        "」": '"',
+        "『": '"',
+        "』": '"',
+        "“": '"',
+        "”": '"',
+        "‘": "'",
+        "’": "'",
+        "【": "[",
+        "】": "]",
+        "《": "<",
+        "》": ">",
+        "—": "-",
+        "…": "...",
+    }
+)
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalise_text(text: str) -> str:
+    """NFKC, punctuation width folded, all whitespace removed (Chinese text has no word spaces)."""
+    folded = unicodedata.normalize("NFKC", text).translate(_PUNCTUATION_FOLD)
+    return _WHITESPACE.sub("", folded)
+
+
+def body_hash(body: str) -> str:
+    return hashlib.sha256(normalise_text(body).encode("utf-8")).hexdigest()
