@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from crawler.extraction.model import Article as ExtractedArticle
 from crawler.extraction.model import NoArticle
 from storage.fingerprint import body_hash
-from storage.models import Article, ArticleVersion, Fetch, Page, RawBlob
+from storage.models import Article, ArticleVersion, Fetch, Page, RawBlob, Story
 from storage.sql import insert_ignore
 from storage.urls import canonical_url, url_key
 
@@ -150,21 +150,31 @@ def _store_article(
 ) -> Stored:
     digest = body_hash(extracted.body)
     existing = page.article
-    if existing is None:
-        duplicate_of = session.scalars(select(Article.id).where(Article.body_hash == digest).limit(1)).first()
-        article = Article(page_id=page.id, site_key=page.site_key, first_archived_at=fetch.fetched_at)
-        _fill(article, extracted, assessment, digest, fetch)
-        session.add(article)
-        session.flush()
-        _add_version(session, article, fetch)
-        if duplicate_of is not None:
-            return Stored(Outcome.DUPLICATE, page.id, fetch.id, article.id, f"same body as {duplicate_of}")
-        return Stored(Outcome.NEW, page.id, fetch.id, article.id)
-    if existing.body_hash == digest and existing.title == extracted.title:
-        return Stored(Outcome.UNCHANGED, page.id, fetch.id, existing.id)
-    _fill(existing, extracted, assessment, digest, fetch)
-    _add_version(session, existing, fetch)
-    return Stored(Outcome.UPDATED, page.id, fetch.id, existing.id)
+    if existing is not None:
+        if existing.body_hash == digest and existing.title == extracted.title:
+            return Stored(Outcome.UNCHANGED, page.id, fetch.id, existing.id)
+        _fill(existing, extracted, assessment, digest, fetch)
+        _add_version(session, existing, fetch)
+        return Stored(Outcome.UPDATED, page.id, fetch.id, existing.id)
+    article = Article(page_id=page.id, site_key=page.site_key, first_archived_at=fetch.fetched_at)
+    _fill(article, extracted, assessment, digest, fetch)
+    session.add(article)
+    session.flush()
+    _add_version(session, article, fetch)
+    twin = session.scalars(
+        select(Article)
+        .where(Article.body_hash == digest, Article.id != article.id)
+        .order_by(Article.id)
+        .limit(1)
+    ).first()
+    if twin is not None and twin.story_id is not None:
+        article.story_id = twin.story_id
+        return Stored(Outcome.DUPLICATE, page.id, fetch.id, article.id, f"same body as article {twin.id}")
+    story = Story(canonical_article_id=article.id, created_at=fetch.fetched_at, updated_at=fetch.fetched_at)
+    session.add(story)
+    session.flush()
+    article.story_id = story.id
+    return Stored(Outcome.NEW, page.id, fetch.id, article.id)
 
 
 def _fill(

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    MetaData,
     String,
     Text,
 )
@@ -30,8 +31,18 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.types import UTCDateTime
 
+# Named constraints, so migrations (SQLite batch mode above all) can find them again.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
 
 class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {  # noqa: RUF012 (SQLAlchemy reads it as a class attribute)
         datetime: UTCDateTime(),
         dict[str, Any]: JSON(),
@@ -114,11 +125,28 @@ class Fetch(Base):
     detail: Mapped[str] = mapped_column(Text, default="")  # e.g. the NoArticle reason, relevance reason
 
 
+class Story(Base):
+    """One report, however many pages carry it: a cluster of article copies."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The copy that speaks for the story (see storage.dedup for the rule); None only while being built.
+    canonical_article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", use_alter=True))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    copies: Mapped[list[Article]] = relationship(back_populates="story", foreign_keys="Article.story_id")
+
+
 class Article(Base):
+    """One copy of a story: the current text of one page."""
+
     __tablename__ = "articles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"), unique=True)
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), index=True)
     site_key: Mapped[str] = mapped_column(ForeignKey("sites.key"), index=True)
     url: Mapped[str] = mapped_column(String(2048))
     title: Mapped[str] = mapped_column(Text)
@@ -143,6 +171,7 @@ class Article(Base):
     updated_at: Mapped[datetime]
 
     page: Mapped[Page] = relationship(back_populates="article")
+    story: Mapped[Story | None] = relationship(back_populates="copies", foreign_keys=[story_id])
     versions: Mapped[list[ArticleVersion]] = relationship(
         back_populates="article", order_by="ArticleVersion.id"
     )

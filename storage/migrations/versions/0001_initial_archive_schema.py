@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 08:33:20.464469
+Create Date: 2026-11-22 08:40:48.131554
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def upgrade() -> None:
         sa.Column("no_article", sa.Integer(), nullable=False),
         sa.Column("errors", sa.Integer(), nullable=False),
         sa.Column("stats", sa.JSON(), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_crawl_runs")),
     )
     with op.batch_alter_table("crawl_runs", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_crawl_runs_site_key"), ["site_key"], unique=False)
@@ -48,7 +48,7 @@ def upgrade() -> None:
         sa.Column("size", sa.Integer(), nullable=False),
         sa.Column("compression", sa.String(length=8), nullable=False),
         sa.Column("data", sa.LargeBinary(), nullable=False),
-        sa.PrimaryKeyConstraint("sha256"),
+        sa.PrimaryKeyConstraint("sha256", name=op.f("pk_raw_blobs")),
     )
     op.create_table(
         "sites",
@@ -60,7 +60,15 @@ def upgrade() -> None:
         sa.Column("county", sa.String(length=32), nullable=True),
         sa.Column("federation", sa.Boolean(), nullable=False),
         sa.Column("updated_at", storage.types.UTCDateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("key"),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_sites")),
+    )
+    op.create_table(
+        "stories",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("canonical_article_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", storage.types.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", storage.types.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_stories")),
     )
     op.create_table(
         "pages",
@@ -71,12 +79,9 @@ def upgrade() -> None:
         sa.Column("first_seen_at", storage.types.UTCDateTime(), nullable=False),
         sa.Column("last_fetched_at", storage.types.UTCDateTime(), nullable=False),
         sa.Column("fetch_count", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["site_key"],
-            ["sites.key"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("url_key"),
+        sa.ForeignKeyConstraint(["site_key"], ["sites.key"], name=op.f("fk_pages_site_key_sites")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_pages")),
+        sa.UniqueConstraint("url_key", name=op.f("uq_pages_url_key")),
     )
     with op.batch_alter_table("pages", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_pages_site_key"), ["site_key"], unique=False)
@@ -94,19 +99,12 @@ def upgrade() -> None:
         sa.Column("raw_sha256", sa.String(length=64), nullable=True),
         sa.Column("outcome", sa.String(length=24), nullable=False),
         sa.Column("detail", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(["page_id"], ["pages.id"], name=op.f("fk_fetches_page_id_pages")),
         sa.ForeignKeyConstraint(
-            ["page_id"],
-            ["pages.id"],
+            ["raw_sha256"], ["raw_blobs.sha256"], name=op.f("fk_fetches_raw_sha256_raw_blobs")
         ),
-        sa.ForeignKeyConstraint(
-            ["raw_sha256"],
-            ["raw_blobs.sha256"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["run_id"],
-            ["crawl_runs.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
+        sa.ForeignKeyConstraint(["run_id"], ["crawl_runs.id"], name=op.f("fk_fetches_run_id_crawl_runs")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fetches")),
     )
     with op.batch_alter_table("fetches", schema=None) as batch_op:
         batch_op.create_index("ix_fetches_page_time", ["page_id", "fetched_at"], unique=False)
@@ -116,6 +114,7 @@ def upgrade() -> None:
         "articles",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("page_id", sa.Integer(), nullable=False),
+        sa.Column("story_id", sa.Integer(), nullable=True),
         sa.Column("site_key", sa.String(length=64), nullable=False),
         sa.Column("url", sa.String(length=2048), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
@@ -138,25 +137,18 @@ def upgrade() -> None:
         sa.Column("fetch_id", sa.Integer(), nullable=False),
         sa.Column("first_archived_at", storage.types.UTCDateTime(), nullable=False),
         sa.Column("updated_at", storage.types.UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["fetch_id"],
-            ["fetches.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["page_id"],
-            ["pages.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["site_key"],
-            ["sites.key"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("page_id"),
+        sa.ForeignKeyConstraint(["fetch_id"], ["fetches.id"], name=op.f("fk_articles_fetch_id_fetches")),
+        sa.ForeignKeyConstraint(["page_id"], ["pages.id"], name=op.f("fk_articles_page_id_pages")),
+        sa.ForeignKeyConstraint(["site_key"], ["sites.key"], name=op.f("fk_articles_site_key_sites")),
+        sa.ForeignKeyConstraint(["story_id"], ["stories.id"], name=op.f("fk_articles_story_id_stories")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_articles")),
+        sa.UniqueConstraint("page_id", name=op.f("uq_articles_page_id")),
     )
     with op.batch_alter_table("articles", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_articles_body_hash"), ["body_hash"], unique=False)
         batch_op.create_index(batch_op.f("ix_articles_published_at"), ["published_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_articles_site_key"), ["site_key"], unique=False)
+        batch_op.create_index(batch_op.f("ix_articles_story_id"), ["story_id"], unique=False)
 
     op.create_table(
         "article_versions",
@@ -168,28 +160,34 @@ def upgrade() -> None:
         sa.Column("body_hash", sa.String(length=64), nullable=False),
         sa.Column("seen_at", storage.types.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["article_id"],
-            ["articles.id"],
+            ["article_id"], ["articles.id"], name=op.f("fk_article_versions_article_id_articles")
         ),
         sa.ForeignKeyConstraint(
-            ["fetch_id"],
-            ["fetches.id"],
+            ["fetch_id"], ["fetches.id"], name=op.f("fk_article_versions_fetch_id_fetches")
         ),
-        sa.PrimaryKeyConstraint("id"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_article_versions")),
     )
     with op.batch_alter_table("article_versions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_article_versions_article_id"), ["article_id"], unique=False)
 
+    # stories <-> articles reference each other: the story's FK is added once both tables exist.
+    with op.batch_alter_table("stories", schema=None) as batch_op:
+        batch_op.create_foreign_key(
+            op.f("fk_stories_canonical_article_id_articles"), "articles", ["canonical_article_id"], ["id"]
+        )
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("stories", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("fk_stories_canonical_article_id_articles"), type_="foreignkey")
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table("article_versions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_article_versions_article_id"))
 
     op.drop_table("article_versions")
     with op.batch_alter_table("articles", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_articles_story_id"))
         batch_op.drop_index(batch_op.f("ix_articles_site_key"))
         batch_op.drop_index(batch_op.f("ix_articles_published_at"))
         batch_op.drop_index(batch_op.f("ix_articles_body_hash"))
@@ -204,6 +202,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_pages_site_key"))
 
     op.drop_table("pages")
+    op.drop_table("stories")
     op.drop_table("sites")
     op.drop_table("raw_blobs")
     with op.batch_alter_table("crawl_runs", schema=None) as batch_op:
