@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 
 from crawler.extraction.model import Article as ExtractedArticle
 from crawler.extraction.model import NoArticle
+from storage.dedup import assign_story
 from storage.fingerprint import body_hash
-from storage.models import Article, ArticleVersion, Fetch, Page, RawBlob, Story
+from storage.models import Article, ArticleVersion, Fetch, Page, RawBlob
 from storage.sql import insert_ignore
 from storage.urls import canonical_url, url_key
 
@@ -161,19 +162,9 @@ def _store_article(
     session.add(article)
     session.flush()
     _add_version(session, article, fetch)
-    twin = session.scalars(
-        select(Article)
-        .where(Article.body_hash == digest, Article.id != article.id)
-        .order_by(Article.id)
-        .limit(1)
-    ).first()
-    if twin is not None and twin.story_id is not None:
-        article.story_id = twin.story_id
-        return Stored(Outcome.DUPLICATE, page.id, fetch.id, article.id, f"same body as article {twin.id}")
-    story = Story(canonical_article_id=article.id, created_at=fetch.fetched_at, updated_at=fetch.fetched_at)
-    session.add(story)
-    session.flush()
-    article.story_id = story.id
+    twin = assign_story(session, article)
+    if twin is not None:
+        return Stored(Outcome.DUPLICATE, page.id, fetch.id, article.id, f"same story as article {twin.id}")
     return Stored(Outcome.NEW, page.id, fetch.id, article.id)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import CrawlRun, SiteRecord
+from storage.sql import insert_ignore
 
 # Stats keys (namespaced as the pipelines write them) that become run columns.
 RUN_COUNTERS = {
@@ -37,10 +38,19 @@ class SiteInfo:
 
 
 def upsert_site(session: Session, site: SiteInfo, now: datetime) -> None:
-    row = session.get(SiteRecord, site.key)
-    if row is None:
-        row = SiteRecord(key=site.key)
-        session.add(row)
+    insert_ignore(
+        session,
+        SiteRecord,
+        {
+            "key": site.key,
+            "name": site.name,
+            "level": site.level,
+            "federation": site.federation,
+            "updated_at": now,
+        },
+        ["key"],
+    )
+    row = session.get_one(SiteRecord, site.key)
     row.name, row.level, row.federation = site.name, site.level, site.federation
     row.province, row.city, row.county = site.province, site.city, site.county
     row.updated_at = now

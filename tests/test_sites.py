@@ -64,7 +64,7 @@ def test_errors_name_file_site_and_field(
 
 
 def test_missing_required_field(tmp_path: Path) -> None:
-    with pytest.raises(SiteDefinitionError, match="'start_urls'.*is required"):
+    with pytest.raises(SiteDefinitionError, match=r"'start_urls'.*is required"):
         load_file(
             write(
                 tmp_path, VALID.replace('start_urls = ["https://www.example.gov.cn/col/col1/index.html"]', "")

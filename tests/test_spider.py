@@ -18,7 +18,12 @@ BASE = "http://127.0.0.1:9"
 
 
 def build_spider(**fields: Any) -> SiteSpider:
-    entry: dict[str, Any] = {"key": "sample-county", "name": "county", "level": "county", "province": "浙江省"}
+    entry: dict[str, Any] = {
+        "key": "sample-county",
+        "name": "county",
+        "level": "county",
+        "province": "浙江省",
+    }
     entry.update(fields)
     cls = spider_class_for(parse_site(entry, "test"))
     crawler = get_crawler(cls)
@@ -50,7 +55,9 @@ def test_parse_listing_yields_articles_then_list_pages() -> None:
         article_patterns=[r"^http://127\.0\.0\.1:9/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$"],
         list_strategy="hanweb_datastore",
     )
-    response = response_from_file("hanweb_column.html", f"{BASE}/col/col1229410724/index.html", encoding="utf-8")
+    response = response_from_file(
+        "hanweb_column.html", f"{BASE}/col/col1229410724/index.html", encoding="utf-8"
+    )
     requests = list(spider.parse_listing(response))
     articles = [r for r in requests if r.callback == spider.parse_article_page]
     lists = [r for r in requests if r.callback == spider.parse_listing]
@@ -64,7 +71,9 @@ def test_parse_listing_counts_empty_and_non_text_pages() -> None:
         article_patterns=[r"[0-9a-f]{32}\.htm$"],
         list_strategy="cdpf_index",
     )
-    empty = response_from_file("cdpf_empty.htm", f"{BASE}/xwzx/clyw2/index9.htm", {"page": 9}, encoding="utf-8")
+    empty = response_from_file(
+        "cdpf_empty.htm", f"{BASE}/xwzx/clyw2/index9.htm", {"page": 9}, encoding="utf-8"
+    )
     assert list(spider.parse_listing(empty)) == []
     binary = Response(f"{BASE}/xwzx/clyw2/index.htm", body=b"%PDF-1.4", request=scrapy.Request(f"{BASE}/x"))
     assert list(spider.parse_listing(binary)) == []
@@ -75,7 +84,9 @@ def test_parse_listing_counts_empty_and_non_text_pages() -> None:
 
 def test_article_page_becomes_raw_page_item() -> None:
     spider = build_spider(
-        start_urls=[f"{BASE}/col/col1/index.html"], article_patterns=[r"/art_"], list_strategy="hanweb_datastore"
+        start_urls=[f"{BASE}/col/col1/index.html"],
+        article_patterns=[r"/art_"],
+        list_strategy="hanweb_datastore",
     )
     raw = "<html><meta charset=gb2312><title>残联</title></html>".encode("gb18030")
     url = f"{BASE}/art/2019/1/25/art_1_2.html"

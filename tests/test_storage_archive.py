@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from crawler.extraction.model import Article as Extracted
 from crawler.extraction.model import NoArticle, NoArticleReason
 from storage.archive import Assessment, FetchedPage, Outcome, load_blob, record_fetch
-from storage.engine import writer
 from storage.fingerprint import body_hash
 from storage.models import Article, ArticleVersion, Fetch, Page, RawBlob
 from storage.runs import SiteInfo, upsert_site
+from storage.transactions import write_transaction
 
 T0 = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
 RELEVANT = Assessment(relevant=True, score=0.9, terms=("残联",), reason="strong term in title")
@@ -31,9 +31,11 @@ def article(
 
 
 def store(engine: Engine, page: FetchedPage, result, assessment=RELEVANT):
-    with Session(writer(engine)) as session, session.begin():
+    def work(session: Session):
         upsert_site(session, SiteInfo("county", "县", "county", "浙江省", None, None, False), T0)
         return record_fetch(session, page, result, assessment)
+
+    return write_transaction(engine, work)
 
 
 def count(engine: Engine, model) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -46,7 +47,7 @@ def test_hanweb_first_page_unwraps_cdata_and_schedules_dataproxy_windows() -> No
     assert windows[0]["startrecord"] == ["4"] and windows[0]["columnid"] == ["1229410724"]
     assert windows[0]["unitid"] == ["7650715"] and "page" not in windows[0]
     covered = [(int(w["startrecord"][0]), int(w["endrecord"][0])) for w in windows]
-    assert covered[-1][1] >= 250 and all(b[0] == a[1] + 1 for a, b in zip(covered, covered[1:], strict=False))
+    assert covered[-1][1] >= 250 and all(b[0] == a[1] + 1 for a, b in itertools.pairwise(covered))
 
 
 def test_hanweb_dataproxy_page_yields_records_only() -> None:

@@ -5,32 +5,21 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from crawler.cli import commands, crawling
 from crawler.cli.parser import parse_args
 from crawler.sites import SiteDefinitionError
-
-HANDLERS: dict[str, Callable[..., int]] = {
-    "crawl": crawling.crawl,
-    "demo": crawling.demo,
-    "sites": commands.sites,
-    "search": commands.search,
-    "extract": commands.extract_pages,
-    "runs": commands.runs,
-    "db": commands.db,
-}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        return HANDLERS[args.command](args)
+        return int(args.handler(args))
     except SiteDefinitionError as error:
         print(f"canlian: bad site definition: {error}", file=sys.stderr)
         return 2
-    except KeyError as error:
-        print(f"canlian: {error.args[0]}", file=sys.stderr)
+    except (KeyError, ValueError) as error:
+        print(f"canlian: {error.args[0] if error.args else error}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0

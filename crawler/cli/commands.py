@@ -7,7 +7,6 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -18,9 +17,7 @@ from crawler.extraction import article_to_dict, extract
 from crawler.extraction.model import Article
 from crawler.sites import extra_files_from_env, load_registry
 from storage.engine import create_archive_engine, database_url_from_env
-from storage.queries import search_articles
-from storage.runs import recent_runs
-from storage.schema import current_revision, head_revision, upgrade
+from storage.schema import current_revisions, head_revisions, upgrade
 
 
 def archive_engine(args: argparse.Namespace) -> Engine:
@@ -37,6 +34,23 @@ def reading(args: argparse.Namespace) -> Iterator[Session]:
             yield session
     finally:
         engine.dispose()
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sites_parser = commands.add_parser("sites", help="list the site registry")
+    sites_parser.add_argument("--json", action="store_true")
+    sites_parser.set_defaults(handler=sites)
+
+    extract = commands.add_parser("extract", help="extract article fields from saved HTML files")
+    extract.add_argument("paths", nargs="+", metavar="PATH")
+    extract.add_argument("--url", help="the page's URL (default: file:// URL of the path)")
+    extract.add_argument("--header", action="append", default=[], metavar="'Name: value'")
+    extract.add_argument("--json", action="store_true", help="JSON output (the default; kept for scripts)")
+    extract.set_defaults(handler=extract_pages)
+
+    db_parser = commands.add_parser("db", help="archive schema")
+    db_parser.add_argument("action", choices=["upgrade", "current"])
+    db_parser.set_defaults(handler=db)
 
 
 def sites(args: argparse.Namespace) -> int:
@@ -75,64 +89,6 @@ def sites(args: argparse.Namespace) -> int:
     return 0
 
 
-def search(args: argparse.Namespace) -> int:
-    with reading(args) as session:
-        hits = search_articles(session, args.query, limit=args.limit, site=args.site)
-    if args.format == "table":
-        rows = [
-            (h.id, h.published_at.date() if h.published_at else "", h.site, h.title, h.snippet) for h in hits
-        ]
-        print(render(["id", "date", "site", "title", "snippet"], rows))
-        print(f"\n{len(hits)} result(s) for {args.query!r}")
-        return 0
-    records = [
-        {**asdict(h), "published_at": h.published_at.isoformat() if h.published_at else None} for h in hits
-    ]
-    if args.format == "json":
-        print(json.dumps(records, ensure_ascii=False, indent=2))
-    else:
-        for record in records:
-            print(json.dumps(record, ensure_ascii=False))
-    return 0
-
-
-def runs(args: argparse.Namespace) -> int:
-    with reading(args) as session:
-        rows = [
-            (
-                r.id,
-                r.site_key,
-                r.trigger,
-                r.started_at.strftime("%Y-%m-%d %H:%M"),
-                r.finish_reason or "running",
-                r.pages_fetched,
-                r.articles_new,
-                r.articles_updated,
-                r.not_relevant,
-                r.errors,
-            )
-            for r in recent_runs(session, args.limit, args.site)
-        ]
-    print(
-        render(
-            [
-                "run",
-                "site",
-                "trigger",
-                "started (UTC)",
-                "finish",
-                "pages",
-                "new",
-                "updated",
-                "not relevant",
-                "errors",
-            ],
-            rows,
-        )
-    )
-    return 0
-
-
 def extract_pages(args: argparse.Namespace) -> int:
     headers = dict(_header(h) for h in args.header)
     failed = False
@@ -144,8 +100,6 @@ def extract_pages(args: argparse.Namespace) -> int:
             record = {"path": path, **record}
         print(json.dumps(record, ensure_ascii=False, indent=None if several else 2))
     return 1 if failed else 0
-
-
 
 
 def _extract_file(path: Path, url: str | None, headers: dict[str, str]) -> tuple[dict[str, object], bool]:
@@ -170,11 +124,12 @@ def db(args: argparse.Namespace) -> int:
     engine = create_archive_engine(args.database or database_url_from_env())
     try:
         if args.action == "upgrade":
-            before = current_revision(engine)
+            before = ", ".join(current_revisions(engine)) or "empty"
             upgrade(engine)
-            print(f"archive schema: {before or 'empty'} -> {current_revision(engine)}")
+            print(f"archive schema: {before} -> {', '.join(current_revisions(engine))}")
         else:
-            print(f"archive schema: {current_revision(engine) or 'empty'} (latest: {head_revision()})")
+            current = ", ".join(current_revisions(engine)) or "empty"
+            print(f"archive schema: {current} (latest: {', '.join(head_revisions())})")
     finally:
         engine.dispose()
     return 0

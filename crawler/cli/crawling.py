@@ -18,6 +18,7 @@ from storage.engine import database_url_from_env
 from storage.queries import archive_totals, search_articles
 
 DEMO_QUERY = "两项补贴"
+DEMO_PORT_BASE = 18700
 # The sample web is our own loopback server: no politeness delays needed there.
 DEMO_SETTINGS = {
     "DOWNLOAD_DELAY": 0,
@@ -25,6 +26,36 @@ DEMO_SETTINGS = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
     "LOG_LEVEL": "WARNING",
 }
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    crawl_parser = commands.add_parser("crawl", help="crawl sites now, in this process")
+    crawl_parser.add_argument("site_keys", nargs="*", metavar="SITE")
+    crawl_parser.add_argument("--all", action="store_true", help="every enabled site in the registry")
+    crawl_parser.add_argument(
+        "-s",
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a Scrapy setting (repeatable)",
+    )
+    crawl_parser.add_argument(
+        "--trigger", default="manual", choices=["manual", "scheduled", "catch-up", "demo"]
+    )
+    crawl_parser.set_defaults(handler=crawl)
+
+    demo_parser = commands.add_parser("demo", help="serve the bundled sample web on 127.0.0.1 and crawl it")
+    demo_parser.add_argument("--articles", type=int, default=40, help="articles per sample site")
+    demo_parser.add_argument("--seed", type=int, default=2026)
+    demo_parser.add_argument(
+        "--port-base",
+        type=int,
+        default=DEMO_PORT_BASE,
+        help="first of the sample sites' ports (fixed so that re-runs see the same URLs)",
+    )
+    demo_parser.set_defaults(handler=demo)
 
 
 def crawl(args: argparse.Namespace) -> int:

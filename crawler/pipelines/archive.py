@@ -2,12 +2,12 @@
 
 Every fetch is stored (raw bytes included) before anything is dropped, so a page that was not relevant or
 held no article can be re-examined later; the named `DropItem` subclasses then count why in the stats.
-A write that fails on a locked or busy database is retried, then raised (Scrapy logs and counts it).
+A write that fails on a locked database or a uniqueness race is retried, then raised (Scrapy logs and
+counts it as an item error).
 """
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 from typing import Any, Self
 
@@ -15,7 +15,6 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from crawler.extraction.model import NoArticle, NoArticleReason
@@ -25,8 +24,7 @@ from storage.archive import Assessment, FetchedPage, Outcome, Stored, record_fet
 from storage.engine import create_archive_engine, writer
 from storage.runs import SiteInfo, finish_run, start_run, upsert_site
 from storage.schema import upgrade
-
-WRITE_ATTEMPTS = 4
+from storage.transactions import write_transaction
 
 
 class ArchivePipeline:
@@ -86,23 +84,14 @@ class ArchivePipeline:
         self.engine.dispose()
 
     def _write(self, item: PageItem) -> Stored:
-        assert self.engine is not None
-        assert item.extraction is not None
+        assert self.engine is not None and item.extraction is not None
         page = FetchedPage(
             item.site_key, item.requested_url, item.url, item.status, item.headers, item.body, item.fetched_at
         )
-        assessment = _assessment(item)
-        for attempt in range(1, WRITE_ATTEMPTS + 1):
-            try:
-                with Session(writer(self.engine)) as session, session.begin():
-                    return record_fetch(session, page, item.extraction, assessment, self.run_id)
-            except (OperationalError, IntegrityError):
-                # Locked (SQLite) or lost a uniqueness race (PostgreSQL): the retry re-reads and sees the row.
-                if attempt == WRITE_ATTEMPTS:
-                    raise
-                self.stats.inc_value("archive/write_retries")
-                time.sleep(0.2 * attempt)
-        raise AssertionError("unreachable")
+        assessment, extraction = _assessment(item), item.extraction
+        return write_transaction(
+            self.engine, lambda session: record_fetch(session, page, extraction, assessment, self.run_id)
+        )
 
 
 def _assessment(item: PageItem) -> Assessment | None:
