@@ -9,7 +9,7 @@ from typing import Any
 from crawler.extraction.model import Article, NoArticle
 
 
-@dataclass
+@dataclass(repr=False)
 class PageItem:
     """A fetched article page. Spiders fill the fetch fields; pipelines add their verdicts in order."""
 
@@ -23,3 +23,8 @@ class PageItem:
     extraction: Article | NoArticle | None = None  # set by ExtractPipeline
     relevance: Any = None  # crawler.relevance.Relevance, set by RelevancePipeline
     regions: tuple[dict[str, Any], ...] = field(default=())  # set by RelevancePipeline
+
+    def __repr__(self) -> str:
+        # Logged with every dropped item: never dump the raw bytes into the log.
+        outcome = type(self.extraction).__name__ if self.extraction is not None else "unextracted"
+        return f"<PageItem {self.site_key} {self.status} {self.url} {len(self.body)} bytes {outcome}>"

@@ -39,7 +39,7 @@ def project_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
 
 def run_crawls(site_keys: Sequence[str], settings: Settings) -> list[CrawlResult]:
     """Crawl the given sites concurrently in this process; returns when all have finished."""
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawlers: list[Crawler] = []
     for key in site_keys:
         crawler = process.create_crawler(key)

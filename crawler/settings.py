@@ -29,7 +29,7 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5  # ±50% around DOWNLOAD_DELAY
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -48,6 +48,17 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 # Only the web: a crafted link must not read local files or smuggle data: URLs into the archive.
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "s3": None, "ftp": None}
+
+DOWNLOADER_MIDDLEWARES = {
+    # Runs first, for every request including robots.txt and each redirect hop.
+    "crawler.middlewares.private_guard.PrivateAddressGuard": 50,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.robots.RobotsPolicyMiddleware": 100,
+    # Above RetryMiddleware (550): responses reach it first, so a challenge is never retried.
+    "crawler.middlewares.challenges.ChallengeDetector": 560,
+}
+CANLIAN_PRIVATE_ADDRESS_GUARD = True
+CANLIAN_BLOCKED_LIMIT = 5  # challenge answers before the crawl closes with reason "blocked"
 
 # --- pipeline: extraction -> relevance -> archive --------------------------------------------------
 ITEM_PIPELINES = {

@@ -10,6 +10,7 @@ PostgreSQL goes through psycopg 3 (`postgresql+psycopg://...`).
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +22,18 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 _BEGIN_OPTION = "canlian_sqlite_begin"
 
 
-def database_url_from_env(environ: dict[str, str] | None = None) -> str:
+def data_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where the embedded archive, sample-web site files and logs live: `$CANLIAN_DATA_DIR` or `./data`."""
+    env = os.environ if environ is None else environ
+    return Path(env.get("CANLIAN_DATA_DIR", DEFAULT_DATA_DIR)).resolve()
+
+
+def database_url_from_env(environ: Mapping[str, str] | None = None) -> str:
     """`CANLIAN_DATABASE_URL`, else SQLite at `$CANLIAN_DATA_DIR/archive.db` (default `data/`)."""
     env = os.environ if environ is None else environ
     if url := env.get("CANLIAN_DATABASE_URL"):
         return url
-    data_dir = Path(env.get("CANLIAN_DATA_DIR", DEFAULT_DATA_DIR)).resolve()
-    return f"sqlite:///{data_dir / 'archive.db'}"
+    return f"sqlite:///{data_dir(env) / 'archive.db'}"
 
 
 def create_archive_engine(url: str, **kwargs: Any) -> Engine:

@@ -14,7 +14,7 @@ from crawler.cli.parser import parse_overrides
 from crawler.cli.tables import render
 from crawler.runner import CrawlResult, project_settings, run_crawls
 from crawler.sites import extra_files_from_env, load_registry
-from storage.engine import database_url_from_env
+from storage.engine import data_dir, database_url_from_env
 from storage.queries import archive_totals, search_articles
 
 DEMO_QUERY = "两项补贴"
@@ -77,13 +77,13 @@ def crawl(args: argparse.Namespace) -> int:
 
 
 def demo(args: argparse.Namespace) -> int:
-    from sampleweb.generator import SampleWeb  # the sample web is only needed here
-    from sampleweb.server import site_definitions, start, write_sites_toml
+    from sampleweb import SampleWeb, site_definitions, start, write_sites_toml  # needed only here
 
     web = SampleWeb(seed=args.seed, articles_per_site=args.articles)
     ports = {site.key: args.port_base + i for i, site in enumerate(web.sites)}
     database = args.database or database_url_from_env()
-    sites_file = Path("data/sampleweb/sites.toml").resolve()
+    sites_file = data_dir() / "sampleweb" / "sites.toml"
+    sites_file.parent.mkdir(parents=True, exist_ok=True)
     with start(web, ports=ports) as running:
         write_sites_toml(site_definitions(running.base_urls), sites_file)
         print(

@@ -2,6 +2,8 @@
 
 Scrapy counts drops per exception class (`item_dropped_reasons_count/<Class>`), so each reason is a class.
 They are raised only after the archive pipeline has stored the fetch: a dropped item is never a lost page.
+Each carries the log level its case deserves: most pages of a county portal are simply not about
+disability work, which is routine, while a challenge page is something an operator must see.
 """
 
 from __future__ import annotations
@@ -9,13 +11,20 @@ from __future__ import annotations
 from scrapy.exceptions import DropItem
 
 
-class NotRelevant(DropItem):
-    pass
+class _Drop(DropItem):
+    level = "INFO"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, log_level=self.level)
 
 
-class NoMainContent(DropItem):
-    pass
+class NotRelevant(_Drop):
+    level = "DEBUG"
 
 
-class ChallengePage(DropItem):
-    pass
+class NoMainContent(_Drop):
+    level = "INFO"
+
+
+class ChallengePage(_Drop):
+    level = "WARNING"

@@ -1,0 +1,1 @@
+"""Downloader middlewares: network safety, anti-bot recognition, robots.txt policy."""
