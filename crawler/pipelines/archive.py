@@ -116,10 +116,18 @@ def _raise_drop(stored: Stored, extraction: Any) -> None:
         raise NoMainContent(stored.detail)
 
 
+# Requests we refused on purpose (robots.txt, the private-address guard, challenge pages) are reported under
+# their own stats keys and are not errors.
+DELIBERATE_REFUSALS = ("IgnoreRequest", "PrivateAddressBlocked", "ChallengeBlocked")
+
+
 def count_errors(stats: dict[str, Any]) -> int:
     """Download failures, spider and pipeline exceptions and 5xx answers: what an operator must look at."""
-    total = int(stats.get("downloader/exception_count", 0))
+    total = 0
     for key, value in stats.items():
-        if key.startswith(("spider_exceptions/", "item_error_count", "downloader/response_status_count/5")):
+        if key.startswith("downloader/exception_type_count/"):
+            if not key.endswith(DELIBERATE_REFUSALS):
+                total += int(value)
+        elif key.startswith(("spider_exceptions/", "item_error_count", "downloader/response_status_count/5")):
             total += int(value)
     return total
