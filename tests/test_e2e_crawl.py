@@ -80,9 +80,9 @@ def test_whole_sample_web_is_archived_exactly_as_the_ground_truth_says(
             path = parts.path + (f"?{parts.query}" if parts.query else "")
             archived[(base_to_site[parts.netloc], path)] = article
         assert len(archived) == len(articles), "one article per page"
-        assert set(archived) == relevant, (
-            f"missing {sorted(relevant - set(archived))[:5]}, unexpected {sorted(set(archived) - relevant)[:5]}"
-        )
+        missing, unexpected = sorted(relevant - set(archived)), sorted(set(archived) - relevant)
+        assert not missing, f"relevant pages not archived: {missing[:5]}"
+        assert not unexpected, f"unrelated pages archived: {unexpected[:5]}"
         for key, article in archived.items():
             expected = truth[key]
             assert article.title == expected.title, key

@@ -76,7 +76,7 @@ def test_names_resolving_to_private_addresses_are_blocked() -> None:
     resolve, asked = fake_resolver({"intranet.example.cn": "10.9.8.7", "www.cdpf.org.cn": "203.0.113.5"})
     crawler = crawler_for(start="https://www.cdpf.org.cn/")
     guard = PrivateAddressGuard(crawler, resolve)
-    with pytest.raises(PrivateAddressBlocked, match="10.9.8.7"):
+    with pytest.raises(PrivateAddressBlocked, match=r"10\.9\.8\.7"):
         run(guard.process_request(scrapy.Request("http://intranet.example.cn/secret")))
     assert crawler.stats.get_value("guard/blocked_private_address") == 1
     # 203.0.113.0/24 is documentation space, not global: a real public address passes

@@ -23,7 +23,7 @@ PAGES = {
 
 
 class Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         if self.path == "/art/1.html":
             self.send_response(302)
             self.send_header("Location", "http://169.254.169.254/art/latest.html")
