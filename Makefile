@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install demo test lint typecheck crawl bench freeze clean
+.PHONY: install demo test test-servers lint typecheck crawl bench freeze clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,9 +20,12 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/canlian demo
 
-## Lint, format check, type check, then the whole test suite.
-test: $(STAMP) lint typecheck
+## Lint, format check, type check, then the whole test suite (SQLite and a loopback PostgreSQL).
+test: $(STAMP) lint typecheck test-servers
 	$(BIN)/python -m pytest -n 2 -q
+
+test-servers:
+	scripts/ensure-test-servers.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -29,12 +29,13 @@ def page(name: str, url: str, **state: Any) -> ListPage:
     return ListPage(url, (LISTINGS / name).read_text(encoding="utf-8"), state or {"page": 0})
 
 
-def test_hanweb_first_page_unwraps_cdata_and_schedules_dataproxy_windows() -> None:
+def test_hanweb_first_page_unwraps_cdata_then_walks_dataproxy_windows_in_order() -> None:
     site = make_site(
         list_strategy="hanweb_datastore",
         article_patterns=[r"^http://127\.0\.0\.1:9/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$"],
     )
-    listing = STRATEGIES["hanweb_datastore"].parse(
+    strategy = STRATEGIES["hanweb_datastore"]
+    listing = strategy.parse(
         site, page("hanweb_column.html", "http://127.0.0.1:9/col/col1229410724/index.html")
     )
     assert listing.article_urls == (
@@ -42,12 +43,23 @@ def test_hanweb_first_page_unwraps_cdata_and_schedules_dataproxy_windows() -> No
         "http://127.0.0.1:9/art/2019/1/24/art_1229410724_41200.html",
         "http://127.0.0.1:9/art/2019/1/3/art_1229410724_41001.html",
     ), "nav links and off-site links are not articles; the CDATA records are"
-    windows = [parse_qs(urlsplit(r.url).query) for r in listing.next_pages]
-    assert all(urlsplit(r.url).path == "/module/web/jpage/dataproxy.jsp" for r in listing.next_pages)
-    assert windows[0]["startrecord"] == ["4"] and windows[0]["columnid"] == ["1229410724"]
-    assert windows[0]["unitid"] == ["7650715"] and "page" not in windows[0]
-    covered = [(int(w["startrecord"][0]), int(w["endrecord"][0])) for w in windows]
-    assert covered[-1][1] >= 250 and all(b[0] == a[1] + 1 for a, b in itertools.pairwise(covered))
+    windows = []
+    request = listing.next_pages[0]
+    while True:
+        assert urlsplit(request.url).path == "/module/web/jpage/dataproxy.jsp"
+        query = parse_qs(urlsplit(request.url).query)
+        assert query["columnid"] == ["1229410724"] and query["unitid"] == ["7650715"] and "page" not in query
+        windows.append((int(query["startrecord"][0]), int(query["endrecord"][0])))
+        proxy_page = ListPage(
+            request.url, (LISTINGS / "hanweb_dataproxy.xml").read_text(encoding="utf-8"), request.state
+        )
+        following = strategy.parse(site, proxy_page).next_pages
+        if not following:
+            break
+        request = following[0]
+    assert windows[0][0] == 4, "the column page itself held records 1-3"
+    assert windows[-1][1] >= 250, "every record up to <totalrecord> is asked for"
+    assert all(b[0] == a[1] + 1 for a, b in itertools.pairwise(windows))
 
 
 def test_hanweb_dataproxy_page_yields_records_only() -> None:
@@ -61,26 +73,24 @@ def test_trs_index_reads_page_count_and_resolves_relative_links() -> None:
     site = make_site(
         list_strategy="trs_index", article_patterns=[r"^http://127\.0\.0\.1:9/jsyw/\d{6}/t\d{8}_\d+\.shtml$"]
     )
-    listing = STRATEGIES["trs_index"].parse(
-        site, page("trs_index.shtml", "http://127.0.0.1:9/jsyw/index.shtml")
-    )
+    strategy = STRATEGIES["trs_index"]
+    listing = strategy.parse(site, page("trs_index.shtml", "http://127.0.0.1:9/jsyw/index.shtml"))
     assert listing.article_urls == (
         "http://127.0.0.1:9/jsyw/202106/t20210621_7112345.shtml",
         "http://127.0.0.1:9/jsyw/202106/t20210620_7112001.shtml",
     )
-    assert [r.url.rsplit("/", 1)[1] for r in listing.next_pages] == [f"index_{n}.shtml" for n in range(1, 7)]
-    later = STRATEGIES["trs_index"].parse(
-        site, page("trs_index.shtml", "http://127.0.0.1:9/jsyw/index_3.shtml", page=3)
-    )
-    assert later.next_pages == (), "only the first page schedules the others"
+    assert [r.url for r in listing.next_pages] == ["http://127.0.0.1:9/jsyw/index_1.shtml"]
+    last = strategy.parse(site, page("trs_index.shtml", "http://127.0.0.1:9/jsyw/index_6.shtml", page=6))
+    assert last.next_pages == (), "createPageHTML says 7 pages: index_6 is the last"
 
 
 def test_trs_index_respects_max_list_pages() -> None:
     site = make_site(list_strategy="trs_index", article_patterns=[r"t\d{8}_\d+\.shtml$"], max_list_pages=3)
-    listing = STRATEGIES["trs_index"].parse(
-        site, page("trs_index.shtml", "http://127.0.0.1:9/jsyw/index.shtml")
-    )
-    assert len(listing.next_pages) == 2
+    strategy = STRATEGIES["trs_index"]
+    second = strategy.parse(site, page("trs_index.shtml", "http://127.0.0.1:9/jsyw/index_1.shtml", page=1))
+    assert [r.url for r in second.next_pages] == ["http://127.0.0.1:9/jsyw/index_2.shtml"]
+    third = strategy.parse(site, page("trs_index.shtml", "http://127.0.0.1:9/jsyw/index_2.shtml", page=2))
+    assert third.next_pages == ()
 
 
 def test_cdpf_index_pages_until_an_empty_page() -> None:

@@ -30,28 +30,32 @@ class HanwebDatastore:
         return start_requests(site)
 
     def parse(self, site: Site, page: ListPage) -> Listing:
-        records = "\n".join(RECORD.findall(page.text))
-        articles = unique(url for url, _ in links(page.url, records) if site.is_article_url(url))
-        if page.state.get("page", 0) != 0:
+        records = RECORD.findall(page.text)
+        articles = unique(url for url, _ in links(page.url, "\n".join(records)) if site.is_article_url(url))
+        number = int(page.state.get("page", 0))
+        window = _first_window(page, first_count=len(records)) if number == 0 else page.state.get("window")
+        if not window or number + 1 >= site.max_list_pages or (number > 0 and not records):
             return Listing(articles)
-        return Listing(articles, self._following(site, page, first_count=len(RECORD.findall(page.text))))
+        proxy_url, params, start, total = window
+        if start > total:
+            return Listing(articles)
+        end = start + RECORDS_PER_REQUEST - 1
+        query = urlencode(
+            {**params, "startrecord": str(start), "endrecord": str(end), "perpage": str(PER_PAGE)}
+        )
+        state = {"page": number + 1, "window": (proxy_url, params, end + 1, total)}
+        return Listing(articles, (ListRequest(f"{proxy_url}?{query}", state=state),))
 
-    def _following(self, site: Site, page: ListPage, first_count: int) -> tuple[ListRequest, ...]:
-        total = TOTAL_RECORDS.search(page.text)
-        group = NEXTGROUP.search(page.text)
-        href = HREF.search(group.group(1)) if group else None
-        if not total or not href:
-            return ()
-        proxy = urlsplit(urljoin(page.url, html.unescape(href.group(1))))
-        params = {k: v for k, v in parse_qsl(proxy.query) if k not in {"page", "startrecord", "endrecord"}}
-        params.setdefault("col", "1")
-        requests: list[ListRequest] = []
-        start = first_count + 1
-        while start <= int(total.group(1)) and len(requests) + 1 < site.max_list_pages:
-            end = start + RECORDS_PER_REQUEST - 1
-            window = {"startrecord": str(start), "endrecord": str(end), "perpage": str(PER_PAGE)}
-            query = urlencode({**params, **window})
-            url = proxy._replace(query=query, fragment="").geturl()
-            requests.append(ListRequest(url, state={"page": len(requests) + 1}))
-            start = end + 1
-        return tuple(requests)
+
+def _first_window(page: ListPage, first_count: int) -> tuple[str, dict[str, str], int, int] | None:
+    """(dataproxy URL, its fixed parameters, first record not on the column page, total records)."""
+    total = TOTAL_RECORDS.search(page.text)
+    group = NEXTGROUP.search(page.text)
+    href = HREF.search(group.group(1)) if group else None
+    if not total or not href:
+        return None
+    proxy = urlsplit(urljoin(page.url, html.unescape(href.group(1))))
+    params = {k: v for k, v in parse_qsl(proxy.query) if k not in {"page", "startrecord", "endrecord"}}
+    params.setdefault("col", "1")
+    proxy_url = proxy._replace(query="", fragment="").geturl()
+    return proxy_url, params, first_count + 1, int(total.group(1))

@@ -1,4 +1,8 @@
-"""TRS WCM lists: `index.shtml`, then `index_1.shtml` ... with the page count in `createPageHTML(...)`."""
+"""TRS WCM lists: `index.shtml`, then `index_1.shtml` ... with the page count in `createPageHTML(...)`.
+
+Pages are requested one after another (each page names the next) rather than all at once, so that an
+incremental crawl can stop at the first page holding only known articles.
+"""
 
 from __future__ import annotations
 
@@ -21,15 +25,14 @@ class TrsIndex:
 
     def parse(self, site: Site, page: ListPage) -> Listing:
         articles = article_links(site, page.url, page.text)
-        if page.state.get("page", 0) != 0:
-            return Listing(articles)  # the first page already scheduled every other page
         match = PAGE_COUNT.search(page.text)
+        number = int(page.state.get("page", 0))
         if not match:
             return Listing(articles)
         total, stem, extension = int(match.group(1)), match.group(3), match.group(4)
+        following = number + 1
+        if following >= min(total, site.max_list_pages):
+            return Listing(articles)
         directory = page.url.rsplit("/", 1)[0]
-        pages = min(total, site.max_list_pages)
-        following = tuple(
-            ListRequest(f"{directory}/{stem}_{n}.{extension}", state={"page": n}) for n in range(1, pages)
-        )
-        return Listing(articles, following)
+        next_page = ListRequest(f"{directory}/{stem}_{following}.{extension}", state={"page": following})
+        return Listing(articles, (next_page,))
