@@ -1,0 +1,5 @@
+import sys
+
+from sampleweb.cli import main
+
+sys.exit(main())

@@ -1,0 +1,94 @@
+"""Records shared by the generator, the renderers and the ground truth."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Para:
+    text: str
+    heading: bool = False  # in-body subheading such as 亮点一：... (part of the body)
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    after: int  # index of the paragraph the picture follows
+    caption: str
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """The reader-visible content of one story, independent of the site that shows it."""
+
+    title: str
+    paragraphs: tuple[Para, ...]
+    pictures: tuple[Picture, ...]
+    relevant: bool
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInfo:
+    key: str
+    name: str
+    level: str  # national / province / city / county
+    province: str | None
+    city: str | None
+    county: str | None
+    family: str  # CMS family: hanweb / trs / cdpf / generic
+    federation: bool  # is the publisher itself a disability federation?
+
+
+@dataclass(frozen=True, slots=True)
+class ImageTruth:
+    src: str  # absolute path on the site, e.g. /jsyw/202106/W020210621123456.jpg
+    caption: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One article as a site publishes it: the story plus that site's metadata and placement."""
+
+    site: str
+    index: int
+    path: str
+    published: datetime  # Asia/Shanghai, aware
+    show_seconds: bool
+    story: Story
+    story_id: str
+    republishes: str | None  # site:path of the original
+    source: str
+    authors: tuple[str, ...]
+    editors: tuple[str, ...]
+    correspondents: tuple[str, ...]
+    images: tuple[ImageTruth, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TruthRecord:
+    """What a perfect crawler and extractor would archive for one article page."""
+
+    site: str
+    path: str
+    kind: str  # "article" or "mobile_twin"
+    title: str
+    published_at: str  # ISO 8601 with +08:00
+    source: str
+    authors: tuple[str, ...]
+    editors: tuple[str, ...]
+    correspondents: tuple[str, ...]
+    tags: tuple[str, ...]
+    body: tuple[str, ...]
+    images: tuple[ImageTruth, ...]
+    relevant: bool
+    story_id: str
+    republishes: str | None
+    canonical: str | None = None  # for mobile twins: the desktop path
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (tuples become lists)."""
+        data = asdict(self)  # recurses into the ImageTruth records already
+        return {key: list(v) if isinstance(v, tuple) else v for key, v in data.items()}

@@ -1,0 +1,154 @@
+"""`SampleWeb`: the whole generated web behind one pure function, ``respond``, plus its ground truth."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from sampleweb import cdpf, citynews, hanweb, trs
+from sampleweb import sites as S
+from sampleweb.catalog import Catalog
+from sampleweb.model import Entry, SiteInfo, TruthRecord
+from sampleweb.pages import PIXEL, Response, not_found, text_response
+
+_PORTAL_LIST = re.compile(r"^/jsyw/index(?:_(\d+))?\.shtml$")
+_CDPF_LIST = re.compile(r"^/xwzx/clyw2/index(\d*)\.htm$")
+_CITY_LIST = re.compile(r"^/news/list_(\d+)\.html$")
+_PRIVATE = re.compile(r"^/private/draft_(\d+)\.html$")
+_DATAPROXY = "/module/web/jpage/dataproxy.jsp"
+ROBOTS = {
+    S.COUNTY: "User-agent: *\nDisallow: /manage/\n",
+    S.PORTAL: "User-agent: *\nDisallow: /was5/\n",
+    S.CDPF: "User-agent: *\nAllow: /\n",
+    S.CITY: "User-agent: *\nDisallow: /private/\n",
+}
+
+
+class SampleWeb:
+    """Four fake sites generated from ``seed``; each has ``articles_per_site`` articles."""
+
+    def __init__(self, seed: int = 2026, articles_per_site: int = 30) -> None:
+        if articles_per_site < 1:
+            raise ValueError("articles_per_site must be at least 1")
+        self.seed = seed
+        self.articles_per_site = articles_per_site
+        self.catalog = Catalog(seed, articles_per_site)
+        self.sites: tuple[SiteInfo, ...] = S.SITES
+
+    # -- HTTP ---------------------------------------------------------------------------------
+    def respond(
+        self, site_key: str, method: str, path_with_query: str, body: bytes | None = None, base_url: str = ""
+    ) -> Response:
+        """Answer one request. ``base_url`` (scheme://host:port) is only used for absolute links in
+        robots.txt, sitemap.xml and rss.xml; it defaults to a placeholder host."""
+        if site_key not in S.SITE_BY_KEY:
+            raise KeyError(f"unknown sample site {site_key!r}")
+        if method not in ("GET", "HEAD", "POST"):
+            return 405, {"Content-Type": "text/plain; charset=utf-8", "Allow": "GET, HEAD, POST"}, b""
+        parts = urlsplit(path_with_query)
+        base = base_url.rstrip("/") or f"http://{site_key}.invalid"
+        if parts.path == "/robots.txt":
+            return text_response(self._robots(site_key, base))
+        if parts.path.endswith(".jpg"):
+            return 200, {"Content-Type": "image/gif"}, PIXEL
+        found = self.catalog.index_of(site_key, parts.path)
+        if found is not None:
+            return self._article(site_key, *found)
+        return self._other(site_key, parts.path, parts.query, body, base)
+
+    def _robots(self, site_key: str, base: str) -> str:
+        text = ROBOTS[site_key]
+        return text + f"Sitemap: {base}/sitemap.xml\n" if site_key == S.CDPF else text
+
+    def _article(self, site_key: str, index: int, mobile: bool) -> Response:
+        entry = self.catalog.entry(site_key, index)
+        if site_key == S.COUNTY:
+            return hanweb.article(entry)
+        if site_key == S.PORTAL:
+            return trs.article(self.catalog, entry)
+        if site_key == S.CDPF:
+            return cdpf.mobile_article(entry) if mobile else cdpf.article(entry)
+        return citynews.article(entry)
+
+    def _other(self, site_key: str, path: str, query: str, body: bytes | None, base: str) -> Response:
+        catalog = self.catalog
+        if site_key == S.COUNTY:
+            if path == hanweb.COLUMN_PATH:
+                return hanweb.column_page(catalog)
+            if path == _DATAPROXY:
+                return hanweb.dataproxy(catalog, query, body)
+        elif site_key == S.PORTAL:
+            if path == "/rss.xml":
+                return trs.rss(catalog, base)
+            if match := _PORTAL_LIST.match(path):
+                return trs.list_page(catalog, int(match.group(1) or 0))
+        elif site_key == S.CDPF:
+            if path == "/sitemap.xml":
+                return cdpf.sitemap(catalog, base)
+            if match := _CDPF_LIST.match(path):
+                return cdpf.list_page(catalog, int(match.group(1) or 0))
+        elif match := _CITY_LIST.match(path):
+            return citynews.list_page(catalog, int(match.group(1)))
+        elif match := _PRIVATE.match(path):
+            return citynews.private_page(match.group(1))
+        return not_found()
+
+    def classify(self, site_key: str, path_with_query: str) -> str:
+        """The counter bucket of a request: list / article / robots / private / other."""
+        path = urlsplit(path_with_query).path
+        if path == "/robots.txt":
+            return "robots"
+        if path.startswith("/private/"):
+            return "private"
+        if self.catalog.index_of(site_key, path) is not None:
+            return "article"
+        lists = (_PORTAL_LIST, _CDPF_LIST, _CITY_LIST)
+        if path in (hanweb.COLUMN_PATH, _DATAPROXY) or any(p.match(path) for p in lists):
+            return "list"
+        return "other"
+
+    # -- ground truth -------------------------------------------------------------------------
+    def truth(self) -> Iterator[TruthRecord]:
+        """Every article page of every site, mobile twins right after their desktop page."""
+        for site in self.sites:
+            for index in range(self.articles_per_site):
+                entry = self.catalog.entry(site.key, index)
+                yield _record(entry)
+                if site.key == S.CDPF:
+                    yield _record(entry, mobile=True)
+
+    def truth_by_path(self, site: str, path: str) -> TruthRecord | None:
+        found = self.catalog.index_of(site, urlsplit(path).path) if site in S.SITE_BY_KEY else None
+        if found is None:
+            return None
+        index, mobile = found
+        return _record(self.catalog.entry(site, index), mobile=mobile)
+
+    def entry(self, site: str, index: int) -> Entry:
+        """The generator's full view of one article (for tests and benchmarks)."""
+        return self.catalog.entry(site, index)
+
+
+def _record(entry: Entry, mobile: bool = False) -> TruthRecord:
+    story = entry.story
+    precision = "seconds" if entry.show_seconds else "minutes"
+    path = entry.path.removesuffix(".htm") + "_mobile.htm" if mobile else entry.path
+    return TruthRecord(
+        site=entry.site,
+        path=path,
+        kind="mobile_twin" if mobile else "article",
+        title=story.title,
+        published_at=entry.published.isoformat(timespec=precision),
+        source=entry.source,
+        authors=entry.authors,
+        editors=entry.editors,
+        correspondents=entry.correspondents,
+        tags=story.tags,
+        body=tuple(p.text for p in story.paragraphs),
+        images=entry.images,
+        relevant=story.relevant,
+        story_id=entry.story_id,
+        republishes=entry.republishes,
+        canonical=entry.path if mobile else None,
+    )
