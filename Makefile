@@ -38,8 +38,12 @@ typecheck: $(STAMP)
 crawl: $(STAMP)
 	$(BIN)/canlian crawl --all
 
+## Benchmarks (see docs/benchmarks.md): all of them, or one with `make bench-NAME`.
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+bench-%: $(STAMP)
+	$(BIN)/python -m bench $*
 
 freeze: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable
