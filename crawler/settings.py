@@ -56,7 +56,18 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.robots.RobotsPolicyMiddleware": 100,
     # Above RetryMiddleware (550): responses reach it first, so a challenge is never retried.
     "crawler.middlewares.challenges.ChallengeDetector": 560,
+    "crawler.middlewares.incremental.ConditionalGet": 580,
+    "crawler.middlewares.dry_run.DryRun": 590,
 }
+CANLIAN_DRY_RUN = False
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.incremental.IncrementalFilter": 950,
+}
+# Incremental nights (see crawler/middlewares/incremental.py). CANLIAN_SINCE: first-run backfill limit.
+CANLIAN_INCREMENTAL = True
+CANLIAN_REVISIT_DAYS = 14
+CANLIAN_REVISIT_INTERVAL_HOURS = 20
+CANLIAN_SINCE = ""
 CANLIAN_PRIVATE_ADDRESS_GUARD = True
 CANLIAN_BLOCKED_LIMIT = 5  # challenge answers before the crawl closes with reason "blocked"
 

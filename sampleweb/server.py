@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import socketserver
 import threading
 from collections import Counter
@@ -80,6 +81,11 @@ def _handler(web: SampleWeb, site: str, counters: Counters) -> type[BaseHTTPRequ
             counters.add(site, web.classify(site, self.path), self.path)
             host = self.headers.get("Host") or _address(self.server)
             status, headers, payload = web.respond(site, method, self.path, body, f"http://{host}")
+            if status == 200 and method in ("GET", "HEAD"):
+                # Like a static web server: an ETag per content, and 304 when the client already has it.
+                headers = {**headers, "ETag": '"' + hashlib.sha1(payload).hexdigest()[:20] + '"'}
+                if self.headers.get("If-None-Match") == headers["ETag"]:
+                    status, payload = 304, b""
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)

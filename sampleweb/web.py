@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from sampleweb import cdpf, citynews, hanweb, trs
 from sampleweb import sites as S
 from sampleweb.catalog import Catalog
-from sampleweb.model import Entry, SiteInfo, TruthRecord
+from sampleweb.model import Entry, Para, SiteInfo, TruthRecord
 from sampleweb.pages import PIXEL, Response, not_found, text_response
 
 _PORTAL_LIST = re.compile(r"^/jsyw/index(?:_(\d+))?\.shtml$")
@@ -35,6 +36,11 @@ class SampleWeb:
         self.articles_per_site = articles_per_site
         self.catalog = Catalog(seed, articles_per_site)
         self.sites: tuple[SiteInfo, ...] = S.SITES
+        self.edits: dict[tuple[str, int], str] = {}
+
+    def edit(self, site_key: str, index: int, paragraph: str) -> None:
+        """Append `paragraph` to one article from now on, as an editor correcting a published page does."""
+        self.edits[(site_key, index)] = paragraph
 
     # -- HTTP ---------------------------------------------------------------------------------
     def respond(
@@ -61,8 +67,16 @@ class SampleWeb:
         text = ROBOTS[site_key]
         return text + f"Sitemap: {base}/sitemap.xml\n" if site_key == S.CDPF else text
 
-    def _article(self, site_key: str, index: int, mobile: bool) -> Response:
+    def _entry(self, site_key: str, index: int) -> Entry:
         entry = self.catalog.entry(site_key, index)
+        added = self.edits.get((site_key, index))
+        if added is None:
+            return entry
+        story = replace(entry.story, paragraphs=(*entry.story.paragraphs, Para(added)))
+        return replace(entry, story=story)
+
+    def _article(self, site_key: str, index: int, mobile: bool) -> Response:
+        entry = self._entry(site_key, index)
         if site_key == S.COUNTY:
             return hanweb.article(entry)
         if site_key == S.PORTAL:
@@ -113,7 +127,7 @@ class SampleWeb:
         """Every article page of every site, mobile twins right after their desktop page."""
         for site in self.sites:
             for index in range(self.articles_per_site):
-                entry = self.catalog.entry(site.key, index)
+                entry = self._entry(site.key, index)
                 yield _record(entry)
                 if site.key == S.CDPF:
                     yield _record(entry, mobile=True)
@@ -123,11 +137,11 @@ class SampleWeb:
         if found is None:
             return None
         index, mobile = found
-        return _record(self.catalog.entry(site, index), mobile=mobile)
+        return _record(self._entry(site, index), mobile=mobile)
 
     def entry(self, site: str, index: int) -> Entry:
         """The generator's full view of one article (for tests and benchmarks)."""
-        return self.catalog.entry(site, index)
+        return self._entry(site, index)
 
 
 def _record(entry: Entry, mobile: bool = False) -> TruthRecord:

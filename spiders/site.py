@@ -36,8 +36,12 @@ class SiteSpider(scrapy.Spider):
             body=request.body,
             headers=dict(request.headers) or None,
             callback=self.parse_listing,
-            meta={"list_state": request.state, **self.proxy_meta()},
+            meta={"list_state": request.state, "canlian_kind": "list", **self.proxy_meta()},
         )
+
+    def article_request(self, url: str, revisit: bool = False) -> scrapy.Request:
+        meta = {"canlian_kind": "article", "canlian_revisit": revisit, **self.proxy_meta()}
+        return scrapy.Request(url, callback=self.parse_article_page, meta=meta)
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         self.count("listing/pages")
@@ -52,7 +56,7 @@ class SiteSpider(scrapy.Spider):
         if not listing.article_urls:
             self.count("listing/empty")
         for url in listing.article_urls:
-            yield scrapy.Request(url, callback=self.parse_article_page, meta=self.proxy_meta())
+            yield self.article_request(url)
         for next_page in listing.next_pages:
             yield self.list_request(next_page)
 

@@ -191,3 +191,15 @@ class ArticleVersion(Base):
     seen_at: Mapped[datetime]
 
     article: Mapped[Article] = relationship(back_populates="versions")
+
+
+class ListPageState(Base):
+    """Validators of a list page's last 200 answer, for conditional GET on the next crawl."""
+
+    __tablename__ = "list_pages"
+
+    url_key: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    site_key: Mapped[str] = mapped_column(String(64), index=True)
+    etag: Mapped[str | None] = mapped_column(String(256))
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+    fetched_at: Mapped[datetime]

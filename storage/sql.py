@@ -9,6 +9,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session
 
 
+def _insert(session: Session, model: type[DeclarativeBase], values: Mapping[str, Any]) -> Any:
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        return sqlite.insert(model).values(**values)
+    if dialect == "postgresql":
+        return postgresql.insert(model).values(**values)
+    raise NotImplementedError(f"unsupported database backend {dialect!r}")
+
+
 def insert_ignore(
     session: Session,
     model: type[DeclarativeBase],
@@ -19,14 +28,15 @@ def insert_ignore(
 
     The database, not a prior SELECT, decides whether the row exists, so concurrent writers are safe.
     """
-    dialect = session.get_bind().dialect.name
-    statement: sqlite.Insert | postgresql.Insert
-    if dialect == "sqlite":
-        statement = sqlite.insert(model).values(**values)
-    elif dialect == "postgresql":
-        statement = postgresql.insert(model).values(**values)
-    else:
-        raise NotImplementedError(f"unsupported database backend {dialect!r}")
-    statement = statement.on_conflict_do_nothing(index_elements=conflict_columns)
+    statement = _insert(session, model, values).on_conflict_do_nothing(index_elements=conflict_columns)
     result = session.execute(statement)
     return bool(getattr(result, "rowcount", 0))
+
+
+def upsert(
+    session: Session, model: type[DeclarativeBase], values: Mapping[str, Any], conflict_columns: Sequence[str]
+) -> None:
+    """INSERT ... ON CONFLICT DO UPDATE of every other column."""
+    statement = _insert(session, model, values)
+    changes = {name: statement.excluded[name] for name in values if name not in conflict_columns}
+    session.execute(statement.on_conflict_do_update(index_elements=conflict_columns, set_=changes))

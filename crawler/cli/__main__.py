@@ -1,4 +1,4 @@
-"""`python -m crawler.cli` is `canlian` (used where the console script is not on PATH, e.g. child processes)."""
+"""`python -m crawler.cli` is `canlian` (for child processes and wherever the script is not on PATH)."""
 
 import sys
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
-from pathlib import Path
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -58,6 +59,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     demo_parser.set_defaults(handler=demo)
 
 
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
 def crawl(args: argparse.Namespace) -> int:
     sites_files = [*extra_files_from_env(), *args.sites]
     registry = load_registry(sites_files)
@@ -71,7 +79,17 @@ def crawl(args: argparse.Namespace) -> int:
     }
     if args.database:
         overrides["CANLIAN_DATABASE_URL"] = args.database
+    if args.since:
+        overrides["CANLIAN_SINCE"] = args.since.isoformat()
+    if args.full:
+        overrides["CANLIAN_INCREMENTAL"] = False
+    if args.dry_run:
+        overrides.update({"CANLIAN_DRY_RUN": True, "ITEM_PIPELINES": {}, "LOG_LEVEL": "WARNING"})
     results = run_crawls(keys, project_settings(overrides))
+    if args.dry_run:
+        total = sum(int(r.stats.get("dryrun/would_fetch", 0)) for r in results)
+        print(f"dry run: {total} article page(s) would be fetched", file=sys.stderr)
+        return 0
     print_summary(results, args)
     return 0 if all(r.ok for r in results) else 1
 
@@ -107,6 +125,7 @@ SUMMARY_COLUMNS = [
     ("site", None),
     ("responses", "downloader/response_count"),
     ("article pages", "archive/pages"),
+    ("known, skipped", "incremental/skipped_known"),
     ("new", "archive/new"),
     ("updated", "archive/updated"),
     ("unchanged", "archive/unchanged"),
@@ -138,7 +157,9 @@ def print_summary(results: Sequence[CrawlResult], args: argparse.Namespace) -> N
     engine.dispose()
     held = sum(t.articles for t in totals)
     if new == 0:
-        print(f"\nNo new articles: every page fetched was already in the archive ({held} articles in all).")
+        print(
+            f"\nNo new articles: the archive already held everything the lists show ({held} articles in all)."
+        )
     else:
         print(f"\n{new} new articles this run; the archive holds {held} articles from {len(totals)} sites.")
 

@@ -1,0 +1,64 @@
+"""What the archive already knows about a site: the basis of incremental crawls.
+
+The archive, not Scrapy's JOBDIR (which an unclean stop can corrupt), is the record of what was fetched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.models import Article, ListPageState, Page
+from storage.sql import upsert
+from storage.urls import url_key
+
+
+@dataclass(frozen=True, slots=True)
+class Revisit:
+    url: str
+    last_fetched_at: datetime
+
+
+def known_page_keys(session: Session, site_key: str) -> set[str]:
+    """Scheme-less keys of every page of the site that was fetched and stored."""
+    return set(session.scalars(select(Page.url_key).where(Page.site_key == site_key)))
+
+
+def due_revisits(
+    session: Session, site_key: str, now: datetime, window: timedelta, interval: timedelta
+) -> list[Revisit]:
+    """Recent articles to fetch again to catch edits: published (or first seen) within `window`, last
+    fetched more than `interval` ago."""
+    recent = func.coalesce(Article.published_at, Page.first_seen_at)
+    query = (
+        select(Page.url, Page.last_fetched_at)
+        .join(Article, Article.page_id == Page.id)
+        .where(Page.site_key == site_key, recent >= now - window, Page.last_fetched_at <= now - interval)
+        .order_by(Page.last_fetched_at)
+    )
+    return [Revisit(url, fetched) for url, fetched in session.execute(query).tuples()]
+
+
+def list_validators(session: Session, site_key: str) -> dict[str, tuple[str | None, str | None]]:
+    rows = session.execute(
+        select(ListPageState.url_key, ListPageState.etag, ListPageState.last_modified).where(
+            ListPageState.site_key == site_key
+        )
+    ).tuples()
+    return {key: (etag, modified) for key, etag, modified in rows}
+
+
+def remember_list_page(
+    session: Session, site_key: str, url: str, etag: str | None, last_modified: str | None, now: datetime
+) -> None:
+    values = {
+        "url_key": url_key(url),
+        "site_key": site_key,
+        "etag": etag,
+        "last_modified": last_modified,
+        "fetched_at": now,
+    }
+    upsert(session, ListPageState, values, ["url_key"])

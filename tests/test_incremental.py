@@ -1,0 +1,137 @@
+"""Incremental nights over the sample web: the second night fetches no article again, stores nothing new,
+and an edited article is picked up by the revisit window as a new version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import scrapy
+from crawling import crawl
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crawler.middlewares.incremental import IncrementalFilter, parse_since
+from crawler.sites import parse_site
+from crawler.spiderloader import spider_class_for
+from sampleweb import SampleWeb, site_definitions, start, write_sites_toml
+from storage.engine import create_archive_engine
+from storage.models import Article, ArticleVersion, Fetch
+from storage.urls import url_key
+
+
+def counts(database_url: str) -> tuple[int, int, int]:
+    engine = create_archive_engine(database_url)
+    with Session(engine) as session:
+        result = tuple(
+            session.scalar(select(func.count()).select_from(model)) or 0
+            for model in (Article, Fetch, ArticleVersion)
+        )
+    engine.dispose()
+    return result  # type: ignore[return-value]
+
+
+@pytest.mark.e2e
+def test_second_night_fetches_only_list_pages_and_revisits_catch_edits(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    web = SampleWeb(seed=11, articles_per_site=25)  # 2 list pages per site
+    with start(web) as running:
+        sites_file = tmp_path / "sites.toml"
+        write_sites_toml(site_definitions(running.base_urls), sites_file)
+        keys = [site.key for site in web.sites]
+        assert crawl(sqlite_url, sites_file, keys, tmp_path / "1.log").returncode == 0
+        first = counts(sqlite_url)
+        first_lists = running.counters.total("list")
+
+        running.counters.reset()
+        second = crawl(sqlite_url, sites_file, keys, tmp_path / "2.log")
+        assert second.returncode == 0, second.stderr
+        assert running.counters.total("article") == 0, "no article page fetched again"
+        assert running.counters.total("list") <= len(keys) < first_lists, "only each list's first page"
+        assert counts(sqlite_url) == first, "nothing new stored"
+        log = (tmp_path / "2.log").read_text()
+        assert "incremental/list_not_modified" in log, "the lists answered 304 to conditional GET"
+
+        edited = next(r for r in web.truth() if r.site == "sample-cdpf" and r.kind == "article")
+        index = next(i for i in range(25) if web.entry("sample-cdpf", i).path == edited.path)
+        web.edit("sample-cdpf", index, "更正：文中受益人数应为1860人。")
+        running.counters.reset()
+        revisit = ["CANLIAN_REVISIT_DAYS=100000", "CANLIAN_REVISIT_INTERVAL_HOURS=0"]
+        third = crawl(sqlite_url, sites_file, keys, tmp_path / "3.log", extra=revisit)
+        assert third.returncode == 0, third.stderr
+        assert running.counters.total("article") == first[0], "every archived article revisited once"
+
+    articles, fetches, versions = counts(sqlite_url)
+    assert articles == first[0], "a revisit is not a new article"
+    assert versions == first[2] + 1, "the edited article gained exactly one version"
+    assert fetches == first[1] + first[0]
+    engine = create_archive_engine(sqlite_url)
+    with Session(engine) as session:
+        article = session.scalars(select(Article).where(Article.body.contains("更正：文中受益人数"))).one()
+        assert len(article.versions) == 2
+        assert "更正" not in article.versions[0].body
+    engine.dispose()
+
+
+def build_filter(known: set[str], since: str = "") -> IncrementalFilter:
+    site = parse_site(
+        {
+            "key": "inc-test",
+            "name": "t",
+            "level": "news",
+            "start_urls": ["http://127.0.0.1:9/jsyw/index.shtml"],
+            "article_patterns": [r"\.shtml$"],
+            "list_strategy": "trs_index",
+        },
+        "test",
+    )
+    cls = spider_class_for(site)
+    crawler = get_crawler(cls, {"CANLIAN_SINCE": since, "CANLIAN_DATABASE_URL": "sqlite://"})
+    crawler.spider = cls.from_crawler(crawler)
+    middleware = IncrementalFilter(crawler)
+    middleware.known = known
+    return middleware
+
+
+def listing(*urls: str) -> tuple[HtmlResponse, list[Any]]:
+    request = scrapy.Request("http://127.0.0.1:9/jsyw/index.shtml", meta={"canlian_kind": "list"})
+    response = HtmlResponse(request.url, body=b"<html></html>", request=request)
+    articles = [scrapy.Request(u, meta={"canlian_kind": "article"}) for u in urls]
+    following = scrapy.Request("http://127.0.0.1:9/jsyw/index_1.shtml", meta={"canlian_kind": "list"})
+    return response, [*articles, following]
+
+
+OLD = "http://127.0.0.1:9/jsyw/201801/t20180105_1.shtml"
+NEW = "http://127.0.0.1:9/jsyw/202611/t20261120_2.shtml"
+
+
+def test_known_articles_dropped_and_paging_stops_when_nothing_is_new() -> None:
+    middleware = build_filter({url_key(OLD), url_key(NEW)})
+    response, output = listing(OLD, NEW)
+    assert list(middleware.process_spider_output(response, output)) == []
+    assert middleware.crawler.stats.get_value("incremental/paging_stopped") == 1
+
+
+def test_new_article_keeps_paging_going() -> None:
+    middleware = build_filter({url_key(OLD)})
+    response, output = listing(OLD, NEW)
+    kept = [r.url for r in middleware.process_spider_output(response, output)]
+    assert kept == [NEW, "http://127.0.0.1:9/jsyw/index_1.shtml"]
+
+
+def test_since_limits_the_backfill_by_url_date() -> None:
+    middleware = build_filter(set(), since="2020-01-01")
+    response, output = listing(OLD, NEW)
+    kept = [r.url for r in middleware.process_spider_output(response, output)]
+    assert kept == [NEW, "http://127.0.0.1:9/jsyw/index_1.shtml"]
+    response, output = listing(OLD)
+    assert list(middleware.process_spider_output(response, output)) == [], "all older than --since: stop"
+
+
+def test_since_must_be_a_date() -> None:
+    with pytest.raises(ValueError, match="CANLIAN_SINCE"):
+        parse_since("last tuesday")
