@@ -45,6 +45,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     crawl_parser.add_argument(
         "--trigger", default="manual", choices=["manual", "scheduled", "catch-up", "demo"]
     )
+    crawl_parser.add_argument(
+        "--since", metavar="DATE", type=iso_date, help="backfill no further back than this date (YYYY-MM-DD)"
+    )
+    crawl_parser.add_argument(
+        "--full", action="store_true", help="fetch known articles again (turn incremental crawling off)"
+    )
+    crawl_parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="fetch list pages only; print the article URLs a crawl would fetch",
+    )
     crawl_parser.set_defaults(handler=crawl)
 
     demo_parser = commands.add_parser("demo", help="serve the bundled sample web on 127.0.0.1 and crawl it")
