@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import storage.search  # noqa: F401  (registers the listeners that keep the search index current)
 from crawler.extraction.model import Article as ExtractedArticle
 from crawler.extraction.model import NoArticle
 from storage.dedup import assign_story

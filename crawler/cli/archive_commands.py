@@ -1,24 +1,46 @@
-"""Commands that query the archive: search and crawl history."""
+"""Commands that query the archive: search, export, stats and crawl history."""
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
-from dataclasses import asdict
+import sys
+from datetime import date
 
-from crawler.cli.commands import reading
+from sqlalchemy.orm import Session
+
+from crawler.cli.commands import archive_engine, reading
 from crawler.cli.tables import render
-from storage.queries import search_articles
+from storage.export import ExportRefused, output_file, write_records
+from storage.queries import FIELDS, LEVELS, Filters, Hit, iter_records, search
 from storage.runs import recent_runs
+from storage.stats import articles_per_month, run_summaries, sizes
+
+BOLD = ("\033[1m", "\033[0m")
+BRACKETS = ("【", "】")
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    search_parser = commands.add_parser("search", help="search the archive")
-    search_parser.add_argument("query")
-    search_parser.add_argument("--site", metavar="KEY")
+    search_parser = commands.add_parser("search", help="full-text search (Chinese-aware) of the archive")
+    search_parser.add_argument("query", help='words (ANDed), "a phrase", a OR b, NOT a / -a')
+    _add_filters(search_parser)
     search_parser.add_argument("--limit", type=int, default=20)
-    search_parser.add_argument("--format", choices=["table", "json", "jsonl"], default="table")
-    search_parser.set_defaults(handler=search)
+    search_parser.add_argument("--sort", choices=["newest", "best"], default="newest")
+    search_parser.add_argument("--format", choices=["table", "json", "jsonl", "csv"], default="table")
+    search_parser.set_defaults(handler=search_command)
+
+    export_parser = commands.add_parser("export", help="export stories (or copies) as JSON lines or CSV")
+    export_parser.add_argument("query", nargs="?", help="optional search query, as for `canlian search`")
+    _add_filters(export_parser)
+    export_parser.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    export_parser.add_argument("--out", required=True, metavar="FILE", help="destination file, - for stdout")
+    export_parser.add_argument("--force", action="store_true", help="overwrite an existing file")
+    export_parser.set_defaults(handler=export_command)
+
+    stats_parser = commands.add_parser("stats", help="articles per month, crawl runs, archive size")
+    stats_parser.add_argument("--json", action="store_true")
+    stats_parser.set_defaults(handler=stats_command)
 
     runs_parser = commands.add_parser("runs", help="crawl history")
     runs_parser.add_argument("--limit", type=int, default=30)
@@ -26,25 +48,136 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     runs_parser.set_defaults(handler=runs)
 
 
-def search(args: argparse.Namespace) -> int:
+def _add_filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--since", type=date.fromisoformat, metavar="YYYY-MM-DD", help="published on/after")
+    parser.add_argument("--until", type=date.fromisoformat, metavar="YYYY-MM-DD", help="published on/before")
+    parser.add_argument("--site", metavar="KEY")
+    parser.add_argument("--region", metavar="NAME", help="province, city or county (site or article)")
+    parser.add_argument("--level", choices=LEVELS)
+    parser.add_argument("--source", metavar="NAME", help="part of the article's source line")
+    parser.add_argument("--copies", action="store_true", help="every copy, not one line per story")
+
+
+def filters_from(args: argparse.Namespace) -> Filters:
+    return Filters(args.since, args.until, args.site, args.region, args.level, args.source)
+
+
+def search_command(args: argparse.Namespace) -> int:
+    marks = BOLD if args.format == "table" and sys.stdout.isatty() else BRACKETS
     with reading(args) as session:
-        hits = search_articles(session, args.query, limit=args.limit, site=args.site)
+        hits = search(
+            session,
+            args.query,
+            filters_from(args),
+            copies=args.copies,
+            limit=args.limit,
+            sort=args.sort,
+            marks=marks,
+        )
     if args.format == "table":
-        rows = [
-            (h.id, h.published_at.date() if h.published_at else "", h.site, h.title, h.snippet) for h in hits
-        ]
-        print(render(["id", "date", "site", "title", "snippet"], rows))
-        print(f"\n{len(hits)} result(s) for {args.query!r}")
-        return 0
-    records = [
-        {**asdict(h), "published_at": h.published_at.isoformat() if h.published_at else None} for h in hits
-    ]
-    if args.format == "json":
-        print(json.dumps(records, ensure_ascii=False, indent=2))
+        print(_hit_table(hits))
+        unit = "copies" if args.copies else "stories"
+        print(
+            f"\n{len(hits)} {unit} for {args.query!r}"
+            + (" (limit reached)" if len(hits) == args.limit else "")
+        )
+    elif args.format == "json":
+        print(json.dumps([_hit_dict(h) for h in hits], ensure_ascii=False, indent=2))
+    elif args.format == "jsonl":
+        for hit in hits:
+            print(json.dumps(_hit_dict(hit), ensure_ascii=False))
     else:
-        for record in records:
-            print(json.dumps(record, ensure_ascii=False))
+        writer = csv.writer(sys.stdout)
+        writer.writerow([*FIELDS, "snippet"])
+        for hit in hits:
+            values = _hit_dict(hit)
+            values["regions"] = ";".join(hit.record.regions)
+            writer.writerow(["" if values[k] is None else values[k] for k in [*FIELDS, "snippet"]])
     return 0
+
+
+def _hit_dict(hit: Hit) -> dict[str, object]:
+    return {**hit.record.to_dict(), "snippet": hit.snippet}
+
+
+def _hit_table(hits: list[Hit]) -> str:
+    rows = [
+        (
+            h.record.id,
+            h.record.published_at.date() if h.record.published_at else "",
+            h.record.site,
+            h.record.copies,
+            h.record.title,
+            h.snippet,
+        )
+        for h in hits
+    ]
+    # The snippet keeps its full width: clipping could cut an ANSI sequence in half.
+    return render(["id", "date", "site", "copies", "title", "snippet"], rows, max_width=200)
+
+
+def export_command(args: argparse.Namespace) -> int:
+    try:
+        with reading(args) as session, output_file(args.out, force=args.force) as out:
+            count = write_records(
+                iter_records(session, args.query, filters_from(args), copies=args.copies), out, args.format
+            )
+    except ExportRefused as error:
+        print(f"canlian: export refused: {error}", file=sys.stderr)
+        return 2
+    if args.out != "-":
+        print(f"{count} {'copies' if args.copies else 'stories'} written to {args.out}", file=sys.stderr)
+    return 0
+
+
+def stats_command(args: argparse.Namespace) -> int:
+    engine = archive_engine(args)
+    try:
+        with Session(engine) as session:
+            months, summaries, size = (
+                articles_per_month(session),
+                run_summaries(session),
+                sizes(session, engine),
+            )
+    finally:
+        engine.dispose()
+    if args.json:
+        record = {
+            "articles_per_month": [_slots(m) for m in months],
+            "runs": [_slots(s) for s in summaries],
+            "size": _slots(size),
+        }
+        print(json.dumps(record, ensure_ascii=False, default=str, indent=2))
+        return 0
+    print(
+        render(
+            ["month", "region", "site", "articles"], [(m.month, m.region, m.site, m.articles) for m in months]
+        )
+    )
+    print()
+    run_rows = [
+        (
+            s.site,
+            s.runs,
+            s.last_started.strftime("%Y-%m-%d %H:%M") if s.last_started else "",
+            s.last_finish or "",
+            s.pages,
+            s.new,
+            s.errors,
+        )
+        for s in summaries
+    ]
+    print(render(["site", "runs", "last run (UTC)", "last finish", "pages", "new", "errors"], run_rows))
+    disk = f", {size.disk_bytes / 1e6:.1f} MB on disk" if size.disk_bytes is not None else ""
+    print(
+        f"\n{size.articles} articles in {size.stories} stories;"
+        f" {size.database_bytes / 1e6:.1f} MB in the database{disk}"
+    )
+    return 0
+
+
+def _slots(value: object) -> dict[str, object]:
+    return {name: getattr(value, name) for name in getattr(value, "__slots__", ())}
 
 
 def runs(args: argparse.Namespace) -> int:
