@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 import storage.search  # noqa: F401  (registers the listeners that keep the search index current)
 from crawler.extraction.model import Article as ExtractedArticle
 from crawler.extraction.model import NoArticle
-from storage.dedup import assign_story
+from storage.dedup import assign_story, reindex_article
 from storage.fingerprint import body_hash
 from storage.models import Article, ArticleVersion, Fetch, Page, RawBlob
 from storage.sql import insert_ignore
@@ -157,6 +157,7 @@ def _store_article(
             return Stored(Outcome.UNCHANGED, page.id, fetch.id, existing.id)
         _fill(existing, extracted, assessment, digest, fetch)
         _add_version(session, existing, fetch)
+        reindex_article(session, existing)  # later copies of the new text must find this story
         return Stored(Outcome.UPDATED, page.id, fetch.id, existing.id)
     article = Article(page_id=page.id, site_key=page.site_key, first_archived_at=fetch.fetched_at)
     _fill(article, extracted, assessment, digest, fetch)

@@ -24,15 +24,24 @@ _PUNCTUATION_FOLD = str.maketrans(
         "】": "]",
         "《": "<",
         "》": ">",
+        "〔": "[",
+        "〕": "]",
+        "〈": "<",
+        "〉": ">",
+        "・": "·",
         "—": "-",
+        "–": "-",
         "…": "...",
     }
 )
-_WHITESPACE = re.compile(r"\s+")
+# Whitespace, plus the invisible characters CMS editors paste in (zero-width space/joiners, BOM, soft
+# hyphen): \s does not match them, and a copy without them must hash the same.
+_WHITESPACE = re.compile(r"[\s\u200b-\u200d\u2060\ufeff\u00ad]+")
 
 
 def normalise_text(text: str) -> str:
-    """NFKC, punctuation width folded, all whitespace removed (Chinese text has no word spaces)."""
+    """NFKC, punctuation width folded, all whitespace and invisible characters removed (Chinese text has
+    no word spaces)."""
     folded = unicodedata.normalize("NFKC", text).translate(_PUNCTUATION_FOLD)
     return _WHITESPACE.sub("", folded)
 

@@ -105,6 +105,16 @@ class CrawlRun(Base):
     no_article: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
     stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # What became of the run, whoever ended it: running | finished | failed | timed_out | killed |
+    # interrupted | missed | skipped. Scrapy's `finish_reason` alone cannot say "the child was killed".
+    status: Mapped[str | None] = mapped_column(String(16), index=True)
+    scheduled_for: Mapped[datetime | None]  # the fire time a scheduled or catch-up run was due at
+    launched_by: Mapped[str | None] = mapped_column(String(128))  # the scheduler lease holder, if any
+    log_path: Mapped[str | None] = mapped_column(String(1024))
+    exit_code: Mapped[int | None] = mapped_column(Integer)  # the child's; negative = killed by that signal
+    blocked: Mapped[int] = mapped_column(Integer, default=0)  # anti-bot answers (403 / 412 / 521 ...)
+    errors_by_kind: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    note: Mapped[str | None] = mapped_column(Text)  # why the scheduler recorded the status it did
 
 
 class Fetch(Base):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import CrawlRun, SiteRecord
@@ -24,6 +24,14 @@ RUN_COUNTERS = {
     "no_article": "archive/no_article",
     "errors": "errors/total",
 }
+# Scrapy's finish reason -> run status, when the crawl itself records its end. "shutdown" is a SIGTERM or
+# Ctrl-C; the scheduler refines it (timed_out, interrupted) once the child has exited.
+STATUS_BY_REASON = {"finished": "finished", "shutdown": "interrupted"}
+# A crawl that closed as "finished" and was stopped while exiting (shutdown, limit) still finished its work.
+_STOPPED = ("interrupted", "timed_out")
+RUN_STATUSES = ("running", "finished", "failed", "timed_out", "killed", "interrupted", "missed", "skipped")
+# Requests refused on purpose (robots.txt, the private-address guard, challenge pages) are not errors.
+DELIBERATE_REFUSALS = frozenset({"IgnoreRequest", "PrivateAddressBlocked", "ChallengeBlocked"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +65,36 @@ def upsert_site(session: Session, site: SiteInfo, now: datetime) -> None:
     session.flush()
 
 
-def start_run(session: Session, site_key: str, trigger: str, now: datetime) -> CrawlRun:
-    run = CrawlRun(site_key=site_key, trigger=trigger, started_at=now, stats={})
+def start_run(
+    session: Session,
+    site_key: str,
+    trigger: str,
+    now: datetime,
+    *,
+    scheduled_for: datetime | None = None,
+    launched_by: str | None = None,
+    log_path: str | None = None,
+) -> CrawlRun:
+    run = CrawlRun(
+        site_key=site_key,
+        trigger=trigger,
+        started_at=now,
+        stats={},
+        status="running",
+        scheduled_for=scheduled_for,
+        launched_by=launched_by,
+        log_path=log_path,
+    )
     session.add(run)
     session.flush()
+    return run
+
+
+def adopt_run(session: Session, run_id: int, site_key: str) -> CrawlRun:
+    """The row a scheduler created for this crawl (it passes `CANLIAN_RUN_ID` to its child)."""
+    run = session.get(CrawlRun, run_id)
+    if run is None or run.site_key != site_key or run.finished_at is not None:
+        raise ValueError(f"crawl run {run_id} is not an open run of site {site_key!r}")
     return run
 
 
@@ -70,10 +104,126 @@ def finish_run(
     run = session.get_one(CrawlRun, run_id)
     run.finished_at = now
     run.finish_reason = reason
+    run.status = STATUS_BY_REASON.get(reason, "failed")
     run.stats = {key: _jsonable(value) for key, value in stats.items()}
     for column, key in RUN_COUNTERS.items():
         setattr(run, column, int(stats.get(key, 0)))
+    run.errors_by_kind = errors_by_kind(stats)
+    run.blocked = blocked_count(stats)
     return run
+
+
+def close_run(
+    session: Session, run_id: int, status: str | None, exit_code: int | None, note: str, now: datetime
+) -> CrawlRun:
+    """The parent's word once the child has exited: it fills in whatever the child could not write.
+
+    `status` None keeps what the child recorded (or "failed" if it recorded nothing); a status given by
+    the parent (timed out, interrupted, killed) wins over the child's, which only saw a shutdown.
+    """
+    run = session.get_one(CrawlRun, run_id)
+    run.exit_code = exit_code
+    run.note = note
+    if run.finished_at is None:
+        run.finished_at = now
+        run.finish_reason = run.finish_reason or note[:64]
+    if status is not None and not (run.finish_reason == "finished" and status in _STOPPED):
+        run.status = status
+    elif run.status in (None, "running"):
+        run.status = "failed"
+    return run
+
+
+def record_unrun(
+    session: Session, site_key: str, status: str, scheduled_for: datetime, note: str, now: datetime
+) -> CrawlRun:
+    """A scheduled run that never started (missed its grace time, or the previous run still going)."""
+    run = CrawlRun(
+        site_key=site_key,
+        trigger="scheduled",
+        started_at=now,
+        finished_at=now,
+        finish_reason=status,
+        status=status,
+        scheduled_for=scheduled_for,
+        note=note,
+        stats={},
+    )
+    session.add(run)
+    session.flush()
+    return run
+
+
+def interrupt_orphans(session: Session, holder: str, now: datetime) -> list[int]:
+    """Runs still "running" for a scheduler other than `holder`: that scheduler died before closing them.
+
+    Should its orphaned child still finish, `finish_run` overwrites this with the real outcome.
+    """
+    orphans = list(
+        session.scalars(
+            select(CrawlRun).where(
+                CrawlRun.status == "running",
+                CrawlRun.launched_by.is_not(None),
+                CrawlRun.launched_by != holder,
+            )
+        )
+    )
+    for run in orphans:
+        run.status, run.finished_at = "interrupted", now
+        run.finish_reason = run.finish_reason or "scheduler lost"
+        run.note = f"its scheduler {run.launched_by} stopped without closing the run"
+    return [run.id for run in orphans]
+
+
+def site_history(session: Session, site_key: str, limit: int = 20) -> list[CrawlRun]:
+    """The site's most recent closed runs, newest first."""
+    query = (
+        select(CrawlRun)
+        .where(CrawlRun.site_key == site_key, CrawlRun.finished_at.is_not(None))
+        .order_by(CrawlRun.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def latest_runs_by_site(session: Session) -> list[CrawlRun]:
+    """The newest run of every site that has one, by site key."""
+    newest = select(func.max(CrawlRun.id)).group_by(CrawlRun.site_key).scalar_subquery()
+    return list(session.scalars(select(CrawlRun).where(CrawlRun.id.in_(newest)).order_by(CrawlRun.site_key)))
+
+
+def errors_by_kind(stats: Mapping[str, Any]) -> dict[str, int]:
+    """What went wrong, by kind: `download/TimeoutError`, `http/503`, `spider/KeyError`, `blocked/412`,
+    `log/ERROR` (errors logged, which include exceptions in item pipelines)."""
+    kinds: dict[str, int] = {}
+    for key, value in stats.items():
+        kind = _error_kind(key)
+        if kind is not None and int(value):
+            kinds[kind] = kinds.get(kind, 0) + int(value)
+    return kinds
+
+
+def blocked_count(stats: Mapping[str, Any]) -> int:
+    if "blocked/total" in stats:
+        return int(stats["blocked/total"])
+    return sum(int(v) for k, v in stats.items() if k.startswith("blocked/"))
+
+
+def _error_kind(key: str) -> str | None:
+    if key.startswith("downloader/exception_type_count/"):
+        name = key.rsplit(".", 1)[-1].rsplit("/", 1)[-1]
+        return None if name in DELIBERATE_REFUSALS else f"download/{name}"
+    if key.startswith("downloader/response_status_count/5"):
+        return "http/" + key.rsplit("/", 1)[-1]
+    if key.startswith("spider_exceptions/") and key != "spider_exceptions/count":
+        return "spider/" + key.split("/", 1)[1]
+    if key == "item_error_count":
+        return "pipeline/error"
+    if key in ("log_count/ERROR", "log_count/CRITICAL"):  # Scrapy counts item-pipeline exceptions only here
+        return "log/" + key.rsplit("/", 1)[-1]
+    if key.startswith("blocked/") and key != "blocked/total":
+        return key
+    return None
 
 
 def recent_runs(session: Session, limit: int = 50, site_key: str | None = None) -> list[CrawlRun]:

@@ -29,8 +29,9 @@ def insert_ignore(
     The database, not a prior SELECT, decides whether the row exists, so concurrent writers are safe.
     """
     statement = _insert(session, model, values).on_conflict_do_nothing(index_elements=conflict_columns)
-    result = session.execute(statement)
-    return bool(getattr(result, "rowcount", 0))
+    # RETURNING, not rowcount: psycopg 3 reports -1 for the rowcount of such an INSERT.
+    returning = [getattr(model, column) for column in conflict_columns]
+    return session.execute(statement.returning(*returning)).first() is not None
 
 
 def upsert(

@@ -12,7 +12,7 @@ from crawler.extraction.model import Article as Extracted
 from crawler.extraction.model import NoArticle, NoArticleReason
 from storage.archive import Assessment, FetchedPage, Outcome, load_blob, record_fetch
 from storage.fingerprint import body_hash
-from storage.models import Article, ArticleVersion, Fetch, Page, RawBlob
+from storage.models import Article, ArticleVersion, Fetch, Page, RawBlob, SiteRecord
 from storage.runs import SiteInfo, upsert_site
 from storage.transactions import write_transaction
 
@@ -126,3 +126,12 @@ def test_naive_datetimes_are_refused(engine: Engine) -> None:
 
     with pytest.raises(Exception, match="naive datetime"):
         store(engine, fetched(URL, at=datetime(2026, 1, 1)), article(URL))
+
+
+def test_insert_ignore_says_whether_it_inserted(engine: Engine) -> None:
+    from storage.sql import insert_ignore
+
+    values = {"key": "once", "name": "n", "level": "news", "federation": False, "updated_at": T0}
+    with Session(engine) as session, session.begin():
+        assert insert_ignore(session, SiteRecord, values, ["key"]) is True
+        assert insert_ignore(session, SiteRecord, values, ["key"]) is False

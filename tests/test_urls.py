@@ -28,3 +28,33 @@ def test_http_and_https_of_one_host_share_a_key() -> None:
     assert url_key("http://www.cdpf.org.cn/a.htm") == url_key("https://www.cdpf.org.cn/a.htm")
     assert url_key("http://www.cdpf.org.cn/a.htm") != url_key("http://www.cdpf.org.cn/b.htm")
     assert url_key("http://127.0.0.1:1/a") != url_key("http://127.0.0.1:2/a"), "ports are different sites"
+
+
+@pytest.mark.parametrize(
+    ("variant", "canonical"),
+    [
+        ("http://www.gov.cn./a.htm", "http://www.gov.cn/a.htm"),
+        ("http://www.gov.cn", "http://www.gov.cn/"),
+        ("http://a.gov.cn/col//art/./x/../a.html", "http://a.gov.cn/col/art/a.html"),
+        ("http://a.gov.cn/%7euser/%e6%ae%8b.htm", "http://a.gov.cn/~user/%E6%AE%8B.htm"),
+        ("http://a.gov.cn/残联/a.htm", "http://a.gov.cn/%E6%AE%8B%E8%81%94/a.htm"),
+        ("http://残联.中国/a.htm", "http://xn--7mw865b.xn--fiqs8s/a.htm"),
+        ("http://a.gov.cn/s.jsp?q=%D6%D0&page=2", "http://a.gov.cn/s.jsp?page=2&q=%D6%D0"),
+        ("http://a.gov.cn/s.jsp?q=残联", "http://a.gov.cn/s.jsp?q=%E6%AE%8B%E8%81%94"),
+        ("http://a.gov.cn/a.htm?fbclid=x&wxfrom=5&id=3", "http://a.gov.cn/a.htm?id=3"),
+        ("http://a.gov.cn/a.htm?", "http://a.gov.cn/a.htm"),
+    ],
+)
+def test_canonical_url_normalises_what_sites_write_differently(variant: str, canonical: str) -> None:
+    assert canonical_url(variant) == canonical
+
+
+def test_gbk_query_values_stay_distinct() -> None:
+    """Decoding %D6%D0 as UTF-8 would turn every GBK value into U+FFFD and merge different pages."""
+    assert url_key("http://a.gov.cn/s.jsp?q=%D6%D0") != url_key("http://a.gov.cn/s.jsp?q=%CE%C4")
+
+
+def test_canonical_url_is_idempotent() -> None:
+    for url in ("http://a.gov.cn/残联/a_mobile.htm?q=%d6%d0&b=1#x", "HTTPS://A.gov.cn:443//x/../index.html"):
+        once = canonical_url(url)
+        assert canonical_url(once) == once

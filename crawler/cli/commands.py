@@ -17,7 +17,7 @@ from crawler.extraction import article_to_dict, extract
 from crawler.extraction.model import Article
 from crawler.sites import extra_files_from_env, load_registry
 from storage.engine import create_archive_engine, database_url_from_env
-from storage.schema import current_revisions, head_revisions, upgrade
+from storage.schema import backfill_dedup_index, current_revisions, head_revisions, upgrade
 
 
 def archive_engine(args: argparse.Namespace) -> Engine:
@@ -126,7 +126,10 @@ def db(args: argparse.Namespace) -> int:
         if args.action == "upgrade":
             before = ", ".join(current_revisions(engine)) or "empty"
             upgrade(engine)
+            banded = backfill_dedup_index(engine)
             print(f"archive schema: {before} -> {', '.join(current_revisions(engine))}")
+            if banded:
+                print(f"near-duplicate index: {banded} earlier copies indexed")
         else:
             current = ", ".join(current_revisions(engine)) or "empty"
             print(f"archive schema: {current} (latest: {', '.join(head_revisions())})")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
+# Every module with tables, so autogenerate compares the whole schema.
+from storage import dedup_models, scheduling_models  # noqa: F401
 from storage.models import Base
 
 engine = context.config.attributes.get("engine")

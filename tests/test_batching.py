@@ -1,0 +1,65 @@
+"""Batched archive writes: one transaction per batch, a bad page fails alone."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.orm import Session
+
+from crawler.pipelines.batching import WriteBatcher
+from storage.models import SiteRecord
+
+
+def write_site(session: Session, key: str) -> str:
+    if key == "bad key!":
+        raise ValueError("refused")
+    session.execute(
+        text(
+            "INSERT INTO sites (key, name, level, federation, updated_at) VALUES (:k, 'n', 'news', false, :t)"
+        ),
+        {"k": key, "t": "2026-01-01 00:00:00"},
+    )
+    return key
+
+
+def site_count(engine: Engine) -> int:
+    with Session(engine) as session:
+        return session.scalar(select(func.count()).select_from(SiteRecord)) or 0
+
+
+def test_full_batches_flush_at_once_and_the_rest_on_the_timer(engine: Engine) -> None:
+    async def scenario() -> list[str]:
+        batcher: WriteBatcher[str, str] = WriteBatcher(engine, write_site, size=3, seconds=0.05)
+        return await asyncio.gather(*(batcher.submit(f"site-{n}") for n in range(7)))
+
+    assert asyncio.run(scenario()) == [f"site-{n}" for n in range(7)]
+    assert site_count(engine) == 7
+
+
+def test_a_failing_page_fails_alone(engine: Engine) -> None:
+    async def scenario() -> list[object]:
+        batcher: WriteBatcher[str, str] = WriteBatcher(engine, write_site, size=3, seconds=0.05)
+        jobs = [batcher.submit(key) for key in ("ok-1", "bad key!", "ok-2")]
+        return await asyncio.gather(*jobs, return_exceptions=True)
+
+    first, failed, last = asyncio.run(scenario())
+    assert (first, last) == ("ok-1", "ok-2")
+    assert isinstance(failed, ValueError)
+    assert site_count(engine) == 2
+
+
+def test_close_flushes_what_is_pending(engine: Engine) -> None:
+    async def scenario() -> None:
+        batcher: WriteBatcher[str, str] = WriteBatcher(engine, write_site, size=100, seconds=60)
+        waiting = asyncio.ensure_future(batcher.submit("late"))
+        await asyncio.sleep(0)
+        batcher.flush()
+        assert await waiting == "late"
+
+    asyncio.run(scenario())
+    assert site_count(engine) == 1
+
+
+def test_batch_size_is_at_least_one(engine: Engine) -> None:
+    assert WriteBatcher(engine, write_site, size=0, seconds=1).size == 1
