@@ -1,4 +1,4 @@
-"""`python -m bench [NAME...]`: run the named benchmarks (all by default), each as `python -m bench.bench_NAME`.
+"""`python -m bench [NAME...]`: run the named benchmarks (all by default) as `python -m bench.bench_NAME`.
 
 Results are printed as markdown; docs/benchmarks.md records them with the command, the data size and the
 machine.

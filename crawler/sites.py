@@ -16,9 +16,21 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from crawler.site_options import ListApi, parse_list_api
+
 BUILTIN_REGISTRY = Path(__file__).with_name("site_registry")
 LEVELS = ("national", "province", "city", "county", "news")
-LIST_STRATEGIES = ("html_links", "trs_index", "cdpf_index", "hanweb_datastore", "sitemap", "rss")
+LIST_STRATEGIES = (
+    "html_links",
+    "trs_index",
+    "cdpf_index",
+    "hanweb_datastore",
+    "sitemap",
+    "rss",
+    "hanweb_jpaas",
+    "json_api",
+    "iframe_shell",
+)
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{1,62}$")
 
 
@@ -60,6 +72,7 @@ class Site:
     enabled: bool = True
     notes: str = ""
     politeness: Politeness = field(default_factory=Politeness)
+    list_api: ListApi | None = None  # [site.list_api]: required by (and only allowed with) json_api
     source_file: str = ""
 
     @property
@@ -133,6 +146,8 @@ def load_file(path: str | Path) -> list[Site]:
 
 _REQUIRED = ("key", "name", "level", "start_urls", "article_patterns", "list_strategy")
 _KNOWN = {f.name for f in fields(Site)} - {"source_file"}
+# Strategies that cannot work without their options table.
+_OPTIONS_TABLE = {"json_api": "list_api"}
 
 
 def parse_site(entry: Mapping[str, Any], source: str) -> Site:
@@ -144,6 +159,12 @@ def parse_site(entry: Mapping[str, Any], source: str) -> Site:
     for name in entry:
         if name not in _KNOWN:
             raise checker.error(name, f"unknown field (known: {', '.join(sorted(_KNOWN))})")
+    strategy = checker.choice(entry, "list_strategy", LIST_STRATEGIES)
+    table = _OPTIONS_TABLE.get(strategy)
+    if table and table not in entry:
+        raise checker.error(table, f"list_strategy {strategy!r} needs a [site.{table}] table")
+    if "list_api" in entry and strategy != "json_api":
+        raise checker.error("list_api", "only used with list_strategy = 'json_api'")
     return Site(
         key=checker.key(entry["key"]),
         name=checker.text(entry, "name"),
@@ -153,7 +174,7 @@ def parse_site(entry: Mapping[str, Any], source: str) -> Site:
         county=checker.optional_text(entry, "county"),
         start_urls=checker.urls(entry, "start_urls"),
         article_patterns=checker.patterns(entry, "article_patterns", required=True),
-        list_strategy=checker.choice(entry, "list_strategy", LIST_STRATEGIES),
+        list_strategy=strategy,
         list_patterns=checker.patterns(entry, "list_patterns", required=False),
         max_list_pages=checker.positive_int(entry, "max_list_pages", 200),
         federation=checker.flag(entry, "federation", False),
@@ -163,6 +184,7 @@ def parse_site(entry: Mapping[str, Any], source: str) -> Site:
         cms=checker.optional_text(entry, "cms") or "",
         notes=checker.optional_text(entry, "notes") or "",
         politeness=checker.politeness(entry.get("politeness", {})),
+        list_api=parse_list_api(entry["list_api"], checker.error) if "list_api" in entry else None,
         source_file=source,
     )
 
@@ -172,7 +194,7 @@ class _Checker:
     source: str
     site: str | None
 
-    def error(self, field_name: str, message: str) -> SiteDefinitionError:
+    def error(self, field_name: str, message: str) -> SiteDefinitionError:  # also the ErrorFactory
         return SiteDefinitionError(self.source, self.site, field_name, message)
 
     def key(self, value: Any) -> str:

@@ -15,6 +15,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 
+from sampleweb import newsites
 from sampleweb import sites as S
 from sampleweb.model import Entry, ImageTruth, Story
 from sampleweb.stories import federation_story, news_story, trap_topic, unrelated_topic
@@ -31,6 +32,7 @@ _ANNUAL_TITLES = {
     S.COUNTY: "用行动温暖{lastyear} {place}残联工作亮点纷呈",
     S.PORTAL: "{place}{lastyear}年残疾人事业发展回眸",
     S.CDPF: "回眸{lastyear}：{fed}工作亮点扫描",
+    **newsites.ANNUAL_TITLES,
 }
 COPY_PREFIXES = ("【转载】", "聚焦：", "关注｜")
 
@@ -46,12 +48,15 @@ class Catalog:
         self.count = count
         self.entry = lru_cache(maxsize=4096)(self._build)
         self._hex_index: dict[str, int] | None = None
+        self._jpaas_hex_index: dict[str, int] | None = None
 
     # -- cheap decisions ---------------------------------------------------------------------
     def _unit(self, site: str, index: int, salt: str) -> float:
         return S.unit(self.seed, site, index, salt)
 
     def plan(self, site: str, index: int) -> Plan:
+        if site in newsites.NEW_SITES:
+            return Plan(newsites.plan_kind(site, index, self._unit))
         if site == S.CDPF:
             return Plan("fed")
         if site == S.COUNTY:
@@ -83,6 +88,8 @@ class Catalog:
         when = self.published(site, index)
         if site == S.CDPF:
             return f"/xwzx/clyw2/{self.hex_id(index)}.htm"
+        if site in newsites.NEW_SITES:
+            return newsites.path(self.seed, site, index, when, self._unit)
         base, stride = _IDS[site]
         number = base + stride * index + int(self._unit(site, index, "id") * stride)
         if site == S.COUNTY:
@@ -96,7 +103,14 @@ class Catalog:
         return hashlib.md5(f"{self.seed}|cdpf|{index}".encode()).hexdigest()
 
     def index_of(self, site: str, path: str) -> tuple[int, bool] | None:
-        """(index, is_mobile_twin) of the article at ``path``, or None if there is none."""
+        """(index, is_mobile_twin) of the article at ``path``, or None if there is none.
+
+        The JSON-API site identifies articles by query (``/news/newDetail?id=N``): pass the query too."""
+        if site in newsites.NEW_SITES:
+            candidate = newsites.candidate(site, path, self._jpaas_index)
+            if candidate is None or not 0 <= candidate < self.count or self.path(site, candidate) != path:
+                return None
+            return candidate, False
         if site == S.CDPF:
             match = _CDPF_RE.match(path)
             if not match:
@@ -115,6 +129,11 @@ class Catalog:
             return index, False
         return None
 
+    def _jpaas_index(self, hex_id: str) -> int | None:
+        if self._jpaas_hex_index is None:
+            self._jpaas_hex_index = {newsites.hex_id(self.seed, i): i for i in range(self.count)}
+        return self._jpaas_hex_index.get(hex_id)
+
     # -- full entries ------------------------------------------------------------------------
     def _build(self, site: str, index: int) -> Entry:
         plan = self.plan(site, index)
@@ -131,7 +150,10 @@ class Catalog:
             story, story_id = self._original_story(site, index, plan.kind, when), f"{site}#{index}"
             original = None
         path = self.path(site, index)
-        meta = _metadata(site, rng, story, original)
+        if site in newsites.NEW_SITES:
+            meta = newsites.metadata(site, rng, story.relevant)
+        else:
+            meta = _metadata(site, rng, story, original)
         images = tuple(
             ImageTruth(_image_src(site, path, when, index, n), pic.caption)
             for n, pic in enumerate(story.pictures)
@@ -140,7 +162,7 @@ class Catalog:
 
     def _original_story(self, site: str, index: int, kind: str, when: datetime) -> Story:
         rng = random.Random(f"{self.seed}|{site}|{index}|story")
-        locale = {S.COUNTY: S.XIUZHOU, S.CITY: S.HUAIAN}.get(site)
+        locale = {S.COUNTY: S.XIUZHOU, S.CITY: S.HUAIAN, **newsites.LOCALES}.get(site)
         if locale is None:
             pool = S.JIANGSU if site == S.PORTAL else S.NATIONAL
             locale = pool[0] if rng.random() < 0.5 else rng.choice(pool)
@@ -199,6 +221,8 @@ def _metadata(site: str, rng: random.Random, story: Story, original: Entry | Non
 
 
 def _image_src(site: str, path: str, when: datetime, index: int, number: int) -> str:
+    if site in newsites.NEW_SITES:
+        return newsites.image_src(site, path, when, number)
     if site == S.COUNTY:
         digest = hashlib.md5(f"{path}|{number}".encode()).hexdigest()[:24]
         return f"/picture/0/{digest}.jpg"

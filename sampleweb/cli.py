@@ -18,7 +18,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Pure: no side effects, so tests can check the parsing alone."""
     parser = argparse.ArgumentParser(prog="python -m sampleweb", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve the four sample sites until Ctrl-C")
+    serve = commands.add_parser("serve", help="serve the sample sites until Ctrl-C")
     truth = commands.add_parser("truth", help="write the ground truth as JSON lines")
     for sub in (serve, truth):
         sub.add_argument("--seed", type=int, default=2026)

@@ -1,4 +1,8 @@
-"""The four bundled sample sites, their locales, and the publication clock they share."""
+"""The bundled sample sites, their locales, and the publication clock they share.
+
+The first four are the original CMS families; the later ones emulate list strategies added after them
+(JPaaS unit API, JSON list API, iframe shells). New sites are appended so the older ones stay unchanged.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +14,30 @@ from sampleweb.textkit import Locale
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 COUNTY, PORTAL, CDPF, CITY = "sample-county", "sample-portal", "sample-cdpf", "sample-citynews"
+JPAAS, JSONAPI, IFRAME = "sample-jpaas", "sample-jsonapi", "sample-iframe"
 
 SITES: tuple[SiteInfo, ...] = (
     SiteInfo(COUNTY, "秀洲区人民政府（样例）", "county", "浙江省", "嘉兴市", "秀洲区", "hanweb", False),
     SiteInfo(PORTAL, "中国江苏网（样例）", "province", "江苏省", None, None, "trs", False),
     SiteInfo(CDPF, "中国残疾人联合会（样例）", "national", None, None, None, "cdpf", True),
     SiteInfo(CITY, "淮安新闻网（样例）", "city", "江苏省", "淮安市", None, "generic", False),
+    SiteInfo(JPAAS, "海盐县人民政府（样例）", "county", "浙江省", "嘉兴市", "海盐县", "jpaas", False),
+    SiteInfo(
+        JSONAPI, "中国残疾人就业创业网络服务平台（样例）", "national", None, None, None, "jsonapi", True
+    ),
+    SiteInfo(IFRAME, "淮阴区人民政府（样例）", "county", "江苏省", "淮安市", "淮阴区", "iframe", False),
 )
 SITE_BY_KEY = {site.key: site for site in SITES}
 # The name a republishing site credits in its 来源 line.
-CREDIT = {COUNTY: "秀洲区人民政府网", PORTAL: "中国江苏网", CDPF: "中国残联", CITY: "淮安新闻网"}
+CREDIT = {
+    COUNTY: "秀洲区人民政府网",
+    PORTAL: "中国江苏网",
+    CDPF: "中国残联",
+    CITY: "淮安新闻网",
+    JPAAS: "海盐县人民政府网",
+    JSONAPI: "中国残疾人就业创业网络服务平台",
+    IFRAME: "淮阴区人民政府网",
+}
 
 XIUZHOU = Locale(
     "浙江省",
@@ -70,6 +88,22 @@ HUAIAN = Locale(
     "淮安市",
     "市",
     ("清江浦区", "淮阴区", "淮安区", "洪泽区", "涟水县", "盱眙县", "金湖县"),
+    "淮安日报",
+)
+HAIYAN = Locale(
+    "浙江省",
+    "嘉兴市",
+    "海盐县",
+    "县",
+    ("武原街道", "西塘桥街道", "秦山街道", "望海街道", "沈荡镇", "百步镇", "于城镇", "澉浦镇", "通元镇"),
+    "嘉兴日报",
+)
+HUAIYIN = Locale(
+    "江苏省",
+    "淮安市",
+    "淮阴区",
+    "区",
+    ("王家营街道", "长江路街道", "古清口街道", "徐溜镇", "渔沟镇", "吴城镇", "南陈集镇", "码头镇"),
     "淮安日报",
 )
 

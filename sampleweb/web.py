@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from sampleweb import cdpf, citynews, hanweb, trs
+from sampleweb import cdpf, citynews, hanweb, newweb, trs
 from sampleweb import sites as S
 from sampleweb.catalog import Catalog
 from sampleweb.model import Entry, Para, SiteInfo, TruthRecord
@@ -23,11 +23,12 @@ ROBOTS = {
     S.PORTAL: "User-agent: *\nDisallow: /was5/\n",
     S.CDPF: "User-agent: *\nAllow: /\n",
     S.CITY: "User-agent: *\nDisallow: /private/\n",
+    **newweb.ROBOTS,
 }
 
 
 class SampleWeb:
-    """Four fake sites generated from ``seed``; each has ``articles_per_site`` articles."""
+    """The fake sites generated from ``seed``; each has ``articles_per_site`` articles."""
 
     def __init__(self, seed: int = 2026, articles_per_site: int = 30) -> None:
         if articles_per_site < 1:
@@ -58,9 +59,11 @@ class SampleWeb:
             return text_response(self._robots(site_key, base))
         if parts.path.endswith(".jpg"):
             return 200, {"Content-Type": "image/gif"}, PIXEL
-        found = self.catalog.index_of(site_key, parts.path)
+        found = self.catalog.index_of(site_key, _article_key(site_key, parts.path, parts.query))
         if found is not None:
             return self._article(site_key, *found)
+        if site_key in newweb.NEW_SITES:
+            return newweb.other(self.catalog, site_key, parts.path, parts.query)
         return self._other(site_key, parts.path, parts.query, body, base)
 
     def _robots(self, site_key: str, base: str) -> str:
@@ -77,6 +80,8 @@ class SampleWeb:
 
     def _article(self, site_key: str, index: int, mobile: bool) -> Response:
         entry = self._entry(site_key, index)
+        if site_key in newweb.NEW_SITES:
+            return newweb.article(entry)
         if site_key == S.COUNTY:
             return hanweb.article(entry)
         if site_key == S.PORTAL:
@@ -110,13 +115,16 @@ class SampleWeb:
 
     def classify(self, site_key: str, path_with_query: str) -> str:
         """The counter bucket of a request: list / article / robots / private / other."""
-        path = urlsplit(path_with_query).path
+        parts = urlsplit(path_with_query)
+        path = parts.path
         if path == "/robots.txt":
             return "robots"
         if path.startswith("/private/"):
             return "private"
-        if self.catalog.index_of(site_key, path) is not None:
+        if self.catalog.index_of(site_key, _article_key(site_key, path, parts.query)) is not None:
             return "article"
+        if site_key in newweb.NEW_SITES:
+            return "list" if newweb.is_list(site_key, path) else "other"
         lists = (_PORTAL_LIST, _CDPF_LIST, _CITY_LIST)
         if path in (hanweb.COLUMN_PATH, _DATAPROXY) or any(p.match(path) for p in lists):
             return "list"
@@ -133,7 +141,12 @@ class SampleWeb:
                     yield _record(entry, mobile=True)
 
     def truth_by_path(self, site: str, path: str) -> TruthRecord | None:
-        found = self.catalog.index_of(site, urlsplit(path).path) if site in S.SITE_BY_KEY else None
+        parts = urlsplit(path)
+        found = (
+            self.catalog.index_of(site, _article_key(site, parts.path, parts.query))
+            if site in S.SITE_BY_KEY
+            else None
+        )
         if found is None:
             return None
         index, mobile = found
@@ -142,6 +155,11 @@ class SampleWeb:
     def entry(self, site: str, index: int) -> Entry:
         """The generator's full view of one article (for tests and benchmarks)."""
         return self._entry(site, index)
+
+
+def _article_key(site_key: str, path: str, query: str) -> str:
+    """What identifies an article: the path, and for the JSON-API site's detail pages the query too."""
+    return f"{path}?{query}" if site_key == S.JSONAPI and query else path
 
 
 def _record(entry: Entry, mobile: bool = False) -> TruthRecord:

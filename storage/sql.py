@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session
 
+_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
-def _insert(session: Session, model: type[DeclarativeBase], values: Mapping[str, Any]) -> Any:
+
+def _insert_for(session: Session) -> Any:
     dialect = session.get_bind().dialect.name
-    if dialect == "sqlite":
-        return sqlite.insert(model).values(**values)
-    if dialect == "postgresql":
-        return postgresql.insert(model).values(**values)
-    raise NotImplementedError(f"unsupported database backend {dialect!r}")
+    if dialect not in _INSERTS:
+        raise NotImplementedError(f"unsupported database backend {dialect!r}")
+    return _INSERTS[dialect]
+
+
+@cache
+def _insert_ignore_statement(insert: Any, model: type[DeclarativeBase], conflict: tuple[str, ...]) -> Any:
+    # Built once per table and executed with bound values: SQLAlchemy then reuses the compiled statement
+    # instead of building and caching a new one for every row (measured: the dominant cost of a page write).
+    returning = [getattr(model, column) for column in conflict]
+    return insert(model).on_conflict_do_nothing(index_elements=list(conflict)).returning(*returning)
 
 
 def insert_ignore(
@@ -27,17 +36,16 @@ def insert_ignore(
     """INSERT ... ON CONFLICT DO NOTHING; True when a row was inserted.
 
     The database, not a prior SELECT, decides whether the row exists, so concurrent writers are safe.
+    RETURNING, not rowcount, tells the two apart: psycopg 3 reports -1 for the rowcount of such an INSERT.
     """
-    statement = _insert(session, model, values).on_conflict_do_nothing(index_elements=conflict_columns)
-    # RETURNING, not rowcount: psycopg 3 reports -1 for the rowcount of such an INSERT.
-    returning = [getattr(model, column) for column in conflict_columns]
-    return session.execute(statement.returning(*returning)).first() is not None
+    statement = _insert_ignore_statement(_insert_for(session), model, tuple(conflict_columns))
+    return session.execute(statement, dict(values)).first() is not None
 
 
 def upsert(
     session: Session, model: type[DeclarativeBase], values: Mapping[str, Any], conflict_columns: Sequence[str]
 ) -> None:
     """INSERT ... ON CONFLICT DO UPDATE of every other column."""
-    statement = _insert(session, model, values)
+    statement = _insert_for(session)(model).values(**values)
     changes = {name: statement.excluded[name] for name in values if name not in conflict_columns}
     session.execute(statement.on_conflict_do_update(index_elements=conflict_columns, set_=changes))

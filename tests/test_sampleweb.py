@@ -13,6 +13,7 @@ import pytest
 
 from sampleweb import CHROME_MARKERS, SampleWeb, site_definitions
 from sampleweb.catalog import COPY_PREFIXES
+from spiders.strategies import STRATEGIES
 
 N = 30
 BASE = "http://127.0.0.1:8000"
@@ -76,7 +77,7 @@ def test_truth_counts_and_every_record_is_served(web, truth):
 
 
 def test_article_urls_match_site_definition_patterns(truth):
-    defs = {d["key"]: d for d in site_definitions(dict.fromkeys((COUNTY, PORTAL, CDPF, CITY), BASE))}
+    defs = {d["key"]: d for d in site_definitions(dict.fromkeys((s.key for s in SampleWeb().sites), BASE))}
     for record in truth:
         url = BASE + record.path
         assert any(re.match(p, url) for p in defs[record.site]["article_patterns"]), url
@@ -86,7 +87,7 @@ def test_article_urls_match_site_definition_patterns(truth):
         assert any(re.match(p, BASE + path) for p in defs[site]["list_patterns"])
     for definition in defs.values():
         assert definition["start_urls"][0].startswith(BASE)
-        assert definition["list_strategy"] in ("hanweb_datastore", "trs_index", "cdpf_index", "html_links")
+        assert definition["list_strategy"] in STRATEGIES
     county_article = next(r.path for r in truth if r.site == COUNTY)
     assert re.fullmatch(r"/art/\d{4}/[1-9]\d?/[1-9]\d?/art_1229410724_\d+\.html", county_article)
 

@@ -35,7 +35,7 @@ def fetch(url: str, data: bytes | None = None) -> tuple[int, dict[str, str], byt
 def test_servers_bind_loopback_and_serve_the_same_bytes(running):
     web = running.web
     assert set(running.base_urls) == {site.key for site in web.sites}
-    assert len({urlsplit(url).port for url in running.base_urls.values()}) == 4
+    assert len({urlsplit(url).port for url in running.base_urls.values()}) == len(web.sites)
     for key, base in running.base_urls.items():
         assert urlsplit(base).hostname == "127.0.0.1"
         record = next(r for r in web.truth() if r.site == key)
@@ -129,7 +129,8 @@ def test_cli_parses_and_writes_truth(tmp_path):
     out = tmp_path / "truth.jsonl"
     assert main(["truth", "--articles", "8", "--out", str(out)]) == 0
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert len(rows) == 8 * 5  # four sites, plus a mobile twin per cdpf article
+    sites = len(SampleWeb().sites)
+    assert len(rows) == 8 * (sites + 1)  # every site, plus a mobile twin per cdpf article
     assert rows[0]["site"] == "sample-county" and isinstance(rows[0]["body"], list)
     assert {"story_id", "republishes", "relevant", "images", "published_at"} <= set(rows[0])
 

@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.sites import LEVELS, SiteDefinitionError, load_file, load_registry
+from crawler.sites import SiteDefinitionError, load_file, load_registry
 from spiders.strategies import STRATEGIES
 
 VALID = """
@@ -92,29 +90,67 @@ def test_unknown_site_key_is_a_clear_error() -> None:
         load_registry().get("nope")
 
 
-# --- invariants of every built-in (real) registry entry -------------------------------------------------
+# Invariants of every built-in (real) registry entry: tests/test_registry_real.py.
 
-BUILTIN = list(load_registry())
+# --- option tables ([site.list_api] for json_api) ---------------------------------------------------------
+
+JSON_SITE = """
+[[site]]
+key = "my-api"
+name = "某平台"
+level = "national"
+start_urls = ["https://www.example.org.cn/"]
+article_patterns = ['^https://www\\.example\\.org\\.cn/news/newDetail\\?id=\\d+$']
+list_strategy = "json_api"
+[site.list_api]
+url = "/api/list?pageNum={page}&pageSize={size}"
+records = "data.records"
+detail_url = "https://www.example.org.cn/news/newDetail?id={id}"
+page_size = 20
+total = "data.total"
+"""
 
 
-def test_builtin_registry_is_not_empty_and_keys_unique() -> None:
-    keys = [site.key for site in BUILTIN]
-    assert len(keys) >= 5
-    assert len(keys) == len(set(keys))
+def test_json_api_site_with_its_options_table(tmp_path: Path) -> None:
+    (site,) = load_file(write(tmp_path, JSON_SITE))
+    assert site.list_api is not None
+    assert (site.list_api.records, site.list_api.page_size, site.list_api.first_page) == (
+        "data.records",
+        20,
+        1,
+    )
+    assert site.list_api.total == "data.total" and site.list_api.url_field is None
+    request = STRATEGIES["json_api"].first_requests(site)[0]
+    assert request.url == "https://www.example.org.cn/api/list?pageNum=1&pageSize=20"
 
 
-@pytest.mark.parametrize("site", BUILTIN, ids=lambda s: s.key)
-def test_builtin_entry_is_consistent(site) -> None:
-    assert site.level in LEVELS
-    assert site.list_strategy in STRATEGIES
-    assert not site.allow_private_network, "real sites are never on private addresses"
-    for url in site.start_urls:
-        host = urlsplit(url).hostname or ""
-        assert any(host.replace(".", r"\.") in p.pattern for p in site.article_patterns), (
-            f"start URL host {host} does not match the site's article patterns"
-        )
-    for pattern in site.article_patterns:
-        assert pattern.pattern.startswith("^") and pattern.pattern.endswith("$"), "anchor article patterns"
-        assert isinstance(pattern, re.Pattern)
-    if site.level in ("province", "city", "county"):
-        assert site.province, "local sites need their province"
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (('url = "/api/list?pageNum={page}&', 'url = "/api/list?'), "list_api.url", "{page}"),
+        (("pageNum={page}", "pageNum={page}{x}"), "list_api.url", "only"),
+        (('records = "data.records"', 'records = "data..records"'), "list_api.records", "dotted"),
+        (("page_size = 20", "page_size = 0"), "list_api.page_size", ">= 1"),
+        (("detail_url = ", 'url_field = "link"\ndetail_url = '), "list_api", "exactly one"),
+        (('newDetail?id={id}"', 'newDetail"'), "list_api.detail_url", "record field"),
+        (("total = ", 'colour = "red"\ntotal = '), "list_api", "unknown keys"),
+    ],
+)
+def test_list_api_errors_name_file_site_and_field(
+    tmp_path: Path, change: tuple[str, str], field: str, message: str
+) -> None:
+    text = JSON_SITE.replace(*change)
+    assert text != JSON_SITE
+    path = write(tmp_path, text)
+    with pytest.raises(SiteDefinitionError) as caught:
+        load_file(path)
+    assert (caught.value.site, caught.value.field_name) == ("my-api", field)
+    assert str(path) in str(caught.value) and message in str(caught.value)
+
+
+def test_list_api_table_required_by_and_only_with_json_api(tmp_path: Path) -> None:
+    with pytest.raises(SiteDefinitionError, match=r"field 'list_api'.*needs a \[site.list_api\] table"):
+        load_file(write(tmp_path, JSON_SITE.split("[site.list_api]")[0]))
+    text = VALID + '[site.list_api]\nurl = "/x?p={page}"\nrecords = "data"\nurl_field = "url"\n'
+    with pytest.raises(SiteDefinitionError, match="only used with list_strategy = 'json_api'"):
+        load_file(write(tmp_path, text))

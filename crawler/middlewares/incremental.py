@@ -19,14 +19,13 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from crawler.archive_writer import ArchiveWriter
 from crawler.extraction.dates import SHANGHAI, url_date
 from storage.engine import create_archive_engine
 from storage.incremental import due_revisits, known_page_keys, list_validators, remember_list_page
 from storage.schema import upgrade
-from storage.transactions import write_transaction
 from storage.urls import url_key
 
 KIND = "canlian_kind"  # request meta: "list" or "article", set by SiteSpider
@@ -49,7 +48,6 @@ class _ArchiveReader:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.database_url: str = crawler.settings.get("CANLIAN_DATABASE_URL")
-        self.engine: Engine | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -61,14 +59,17 @@ class _ArchiveReader:
         return component
 
     def spider_opened(self, spider: Spider) -> None:
-        self.engine = create_archive_engine(self.database_url)
-        upgrade(self.engine)
-        with Session(self.engine) as session:
-            self.load(session, spider.name)
+        # A read at open (WAL readers never wait for the writer), then the connection is given back.
+        engine = create_archive_engine(self.database_url)
+        try:
+            upgrade(engine)
+            with Session(engine) as session:
+                self.load(session, spider.name)
+        finally:
+            engine.dispose()
 
-    def spider_closed(self, spider: Spider) -> None:
-        if self.engine is not None:
-            self.engine.dispose()
+    async def spider_closed(self, spider: Spider) -> None:
+        """Nothing to do by default; ConditionalGet writes what it learnt."""
 
     def load(self, session: Session, site_key: str) -> None:
         raise NotImplementedError
@@ -144,16 +145,37 @@ class IncrementalFilter(_ArchiveReader):
 
 
 class ConditionalGet(_ArchiveReader):
-    """Downloader middleware: If-None-Match / If-Modified-Since on list pages; a 304 ends that list."""
+    """Downloader middleware: If-None-Match / If-Modified-Since on list pages; a 304 ends that list.
+
+    New validators are kept in memory and written once, when the spider closes: a write per list page on
+    the reactor thread would wait for the archive writer's lock and stall every download meanwhile. A
+    crawl killed before then only loses validators, and the next crawl makes plain GETs.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.site_key = ""
         self.validators: dict[str, tuple[str | None, str | None]] = {}
+        self.seen: dict[str, tuple[str | None, str | None]] = {}  # url -> validators of this crawl
 
     def load(self, session: Session, site_key: str) -> None:
         self.site_key = site_key
         self.validators = list_validators(session, site_key)
+
+    async def spider_closed(self, spider: Spider) -> None:
+        if not self.seen:
+            return
+        now, site_key, seen = datetime.now(UTC), self.site_key, self.seen
+
+        def remember_all(session: Session) -> None:
+            for url, (etag, modified) in seen.items():
+                remember_list_page(session, site_key, url, etag, modified, now)
+
+        writer = ArchiveWriter.acquire(self.database_url)
+        try:
+            await writer.run(remember_all)
+        finally:
+            writer.release()
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         if request.meta.get(KIND) != "list":
@@ -173,11 +195,8 @@ class ConditionalGet(_ArchiveReader):
             self.inc("incremental/list_not_modified")
             raise ListNotModified(f"{request.url} unchanged since the last crawl")
         etag, modified = _header(response, "ETag"), _header(response, "Last-Modified")
-        if response.status == 200 and (etag or modified) and self.engine is not None:
-            now, site_key, url = datetime.now(UTC), self.site_key, response.url
-            write_transaction(
-                self.engine, lambda s: remember_list_page(s, site_key, url, etag, modified, now)
-            )
+        if response.status == 200 and (etag or modified):
+            self.seen[response.url] = (etag, modified)
         return response
 
 

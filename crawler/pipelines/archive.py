@@ -14,17 +14,15 @@ from typing import Any, Self
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from crawler.archive_writer import ArchiveWriter
 from crawler.extraction.model import NoArticle, NoArticleReason
 from crawler.items import PageItem
 from crawler.pipelines.batching import WriteBatcher
 from crawler.pipelines.drops import ChallengePage, NoMainContent, NotRelevant
 from storage.archive import Assessment, FetchedPage, Outcome, Stored, record_fetch
-from storage.engine import create_archive_engine, writer
 from storage.runs import SiteInfo, adopt_run, finish_run, start_run, upsert_site
-from storage.schema import upgrade
 
 
 class ArchivePipeline:
@@ -32,7 +30,7 @@ class ArchivePipeline:
         self.crawler = crawler
         self.database_url = database_url
         self.trigger = trigger
-        self.engine: Engine | None = None
+        self.writer: ArchiveWriter | None = None
         self.run_id: int | None = None
         self.batcher: WriteBatcher[tuple[FetchedPage, Any, Assessment | None], Stored] | None = None
 
@@ -51,35 +49,34 @@ class ArchivePipeline:
         assert self.crawler.stats is not None
         return self.crawler.stats
 
-    def open_spider(self) -> None:
-        self.engine = create_archive_engine(self.database_url)
-        upgrade(self.engine)
+    async def open_spider(self) -> None:
+        self.writer = ArchiveWriter.acquire(self.database_url)
         site = self.crawler.spider.site  # type: ignore[union-attr]
-        now = datetime.now(UTC)
-        with Session(writer(self.engine)) as session, session.begin():
-            upsert_site(
-                session,
-                SiteInfo(
-                    site.key, site.name, site.level, site.province, site.city, site.county, site.federation
-                ),
-                now,
-            )
-            # A scheduler creates the run row itself (trigger, start, log path) and passes its id down.
-            adopted = self.crawler.settings.getint("CANLIAN_RUN_ID")
+        info = SiteInfo(
+            site.key, site.name, site.level, site.province, site.city, site.county, site.federation
+        )
+        # A scheduler creates the run row itself (trigger, start, log path) and passes its id down.
+        adopted = self.crawler.settings.getint("CANLIAN_RUN_ID")
+        trigger, now = self.trigger, datetime.now(UTC)
+
+        def begin(session: Session) -> int:
+            upsert_site(session, info, now)
             run = adopt_run(session, adopted, site.key) if adopted else None
-            self.run_id = (run or start_run(session, site.key, self.trigger, now)).id
+            return (run or start_run(session, site.key, trigger, now)).id
+
+        self.run_id = await self.writer.run(begin)
         self.stats.set_value("archive/run_id", self.run_id)
         settings = self.crawler.settings
         self.batcher = WriteBatcher(
-            self.engine,
+            self.writer,
             self._record,
             settings.getint("CANLIAN_WRITE_BATCH", 50),
             settings.getfloat("CANLIAN_WRITE_BATCH_SECONDS", 1.0),
         )
 
-    def close_spider(self) -> None:
+    async def close_spider(self) -> None:
         if self.batcher is not None:
-            self.batcher.flush()
+            await self.batcher.drain()
 
     async def process_item(self, item: PageItem) -> PageItem:
         assert item.extraction is not None, "ExtractPipeline must run first"
@@ -93,14 +90,14 @@ class ArchivePipeline:
         _raise_drop(stored, item.extraction)
         return item
 
-    def spider_closed(self, spider: Spider, reason: str) -> None:
-        if self.engine is None or self.run_id is None:
+    async def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.writer is None:
             return
-        stats = self.stats.get_stats()
-        self.stats.set_value("errors/total", count_errors(stats))
-        with Session(writer(self.engine)) as session, session.begin():
-            finish_run(session, self.run_id, reason, self.stats.get_stats(), datetime.now(UTC))
-        self.engine.dispose()
+        if self.run_id is not None:
+            self.stats.set_value("errors/total", count_errors(self.stats.get_stats()))
+            run_id, stats, now = self.run_id, dict(self.stats.get_stats()), datetime.now(UTC)
+            await self.writer.run(lambda session: finish_run(session, run_id, reason, stats, now))
+        self.writer.release()
 
     def _record(self, session: Session, job: tuple[FetchedPage, Any, Assessment | None]) -> Stored:
         page, extraction, assessment = job

@@ -1,9 +1,10 @@
 """Archive writes grouped into one transaction per batch.
 
 Committing is the dominant cost of a per-page write (a WAL append, an FTS5 segment flush, index updates), so
-pages are written `CANLIAN_WRITE_BATCH` at a time, or after `CANLIAN_WRITE_BATCH_SECONDS` at the latest,
-and each item waits for its own result before its pipeline step completes. A batch that fails is written
-again page by page, so one bad page fails alone and never takes its neighbours with it.
+pages are written `CANLIAN_WRITE_BATCH` at a time, or after `CANLIAN_WRITE_BATCH_SECONDS` at the latest;
+each item waits for its own result before its pipeline step completes. Batches go to the process's archive
+writer thread (crawler.archive_writer), so the reactor keeps downloading meanwhile. A batch that fails is
+written again page by page, so one bad page fails alone and never takes its neighbours with it.
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ import asyncio
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from storage.transactions import write_transaction
+from crawler.archive_writer import ArchiveWriter
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
@@ -23,14 +23,15 @@ Result = TypeVar("Result")
 
 class WriteBatcher(Generic[Job, Result]):
     def __init__(
-        self, engine: Engine, write_one: Callable[[Session, Job], Result], size: int, seconds: float
+        self, writer: ArchiveWriter, write_one: Callable[[Session, Job], Result], size: int, seconds: float
     ) -> None:
-        self.engine = engine
+        self.writer = writer
         self.write_one = write_one
         self.size = max(1, size)
         self.seconds = seconds
         self.pending: list[tuple[Job, asyncio.Future[Result]]] = []
         self.timer: asyncio.TimerHandle | None = None
+        self.in_flight: set[asyncio.Future[None]] = set()
 
     async def submit(self, job: Job) -> Result:
         loop = asyncio.get_running_loop()
@@ -43,28 +44,40 @@ class WriteBatcher(Generic[Job, Result]):
         return await future
 
     def flush(self) -> None:
+        """Hand what is pending to the writer thread (call from the event loop)."""
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
         batch, self.pending = self.pending, []
-        if not batch:
-            return
-        try:
-            results = write_transaction(self.engine, lambda s: [self.write_one(s, job) for job, _ in batch])
-        except Exception:
-            self._one_by_one(batch)
-            return
-        for (_, future), result in zip(batch, results, strict=True):
-            if not future.done():
-                future.set_result(result)
+        if batch:
+            task = asyncio.ensure_future(self._write(batch))
+            self.in_flight.add(task)
+            task.add_done_callback(self.in_flight.discard)
 
-    def _one_by_one(self, batch: list[tuple[Job, asyncio.Future[Result]]]) -> None:
-        for job, future in batch:
-            try:
-                result = write_transaction(self.engine, lambda s, job=job: self.write_one(s, job))  # type: ignore[misc]
-            except Exception as error:  # handed to the waiting item: Scrapy logs it and counts an item error
-                if not future.done():
-                    future.set_exception(error)
+    async def drain(self) -> None:
+        """Flush and wait until every batch is written (at spider close)."""
+        self.flush()
+        while self.in_flight:
+            await asyncio.gather(*self.in_flight)
+
+    async def _write(self, batch: list[tuple[Job, asyncio.Future[Result]]]) -> None:
+        jobs = [job for job, _ in batch]
+        try:
+            outcomes: list[Result | Exception] = list(
+                await self.writer.run(lambda s: [self.write_one(s, job) for job in jobs])
+            )
+        except Exception:
+            outcomes = [await self._write_alone(job) for job in jobs]
+        for (_, future), outcome in zip(batch, outcomes, strict=True):
+            if future.done():
+                continue
+            if isinstance(outcome, Exception):
+                future.set_exception(outcome)
             else:
-                if not future.done():
-                    future.set_result(result)
+                future.set_result(outcome)
+
+    async def _write_alone(self, job: Job) -> Result | Exception:
+        try:
+            return await self.writer.run(lambda s: self.write_one(s, job))
+        except Exception as error:  # handed to the waiting item: Scrapy logs it and counts an item error
+            return error

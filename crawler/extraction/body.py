@@ -1,0 +1,136 @@
+"""Finding the article body: known CMS containers first, trafilatura when none matches.
+
+When trafilatura decides, its text only chooses which of our rendered page blocks are body: our renderer
+keeps paragraph breaks (`<br>`, nested `<div>`s), in-body headings and images next to their captions, which
+trafilatura's plain text does not. trafilatura 2.3 takes a list of 40 headlines beside a `<br>`-separated
+body for the article, so its choice is checked against the page's longest run of prose (density.py).
+Chrome is removed afterwards, whichever way the body was found.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+from trafilatura import bare_extraction
+
+from crawler.extraction.density import is_prose, link_share, looks_like_list, prose_run, text_chars
+from crawler.extraction.dom import element_text, link_density
+from crawler.extraction.render import Block, render_blocks
+
+LOGGER = logging.getLogger(__name__)
+
+
+def _by_class(name: str) -> str:
+    return f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"
+
+
+# Most specific first: `div#content` is a common wrapper id, so it only counts when nothing better exists.
+_CONTAINERS: tuple[XPath, ...] = tuple(
+    XPath(expr)
+    for expr in (
+        "//*[@id='zoom' or @id='Zoom' or @id='fontzoom']",
+        _by_class("TRS_Editor"),
+        _by_class("TRS_UEDITOR"),
+        _by_class("trs_editor_view"),
+        "//*[@id='UCAP-CONTENT']",
+        _by_class("pages_content"),
+        "//*[@id='ivs_content']",
+        "//founder-content",
+        _by_class("article-content"),
+        _by_class("article_content") + " | //*[@id='article_content' or @id='ArticleContent']",
+        "//div[@id='content']",
+    )
+)
+_MIN_CONTAINER_TEXT = 10
+_MAX_CONTAINER_LINKS = 0.5
+_SHORT_BLOCK = 15
+
+
+@dataclass(frozen=True, slots=True)
+class BodySource:
+    blocks: list[Block]
+    container: HtmlElement | None  # the element the body came from, when one is known
+    method: str  # "container", "trafilatura" or "prose-run"
+
+
+def _outermost(elements: list[HtmlElement]) -> list[HtmlElement]:
+    """Drop matches nested inside other matches, keeping document order."""
+    chosen = set(elements)
+    return [el for el in elements if not any(parent in chosen for parent in el.iterancestors())]
+
+
+def find_container(tree: HtmlElement) -> list[HtmlElement]:
+    """The first known content container with real text; several when a body is split over siblings."""
+    for xpath in _CONTAINERS:
+        matches = [el for el in xpath(tree) if isinstance(el, HtmlElement)]
+        matches = [el for el in _outermost(matches) if len(element_text(el)) >= _MIN_CONTAINER_TEXT]
+        if matches and all(link_density(el) <= _MAX_CONTAINER_LINKS for el in matches):
+            return matches
+    return []
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+_LIST_MARK = re.compile(r"^(?:[-*•]|\d+\.)\s+")
+
+
+def _keep_chosen(blocks: list[Block], lines: list[str]) -> list[Block]:
+    """Page blocks trafilatura also chose, and the images between the first and last of them."""
+    # trafilatura's text marks list items ("- ") and table cells ("|"): compare without them.
+    lines = [_LIST_MARK.sub("", line).replace("|", " ") for line in lines]
+    whole = _squash("\n".join(lines))
+    exact = {_squash(line) for line in lines}
+    chosen = [
+        b.image is not None
+        or (_squash(b.text) in exact if len(b.text) < _SHORT_BLOCK else _squash(b.text) in whole)
+        for b in blocks
+    ]
+    texts = [i for i, b in enumerate(blocks) if chosen[i] and b.image is None]
+    if not texts:
+        return []
+    return [b for i, b in enumerate(blocks[texts[0] : texts[-1] + 1], texts[0]) if chosen[i]]
+
+
+def trafilatura_lines(tree: HtmlElement, url: str) -> list[str]:
+    """trafilatura's paragraphs (never with deduplicate=True: its cache spans documents)."""
+    try:
+        document = bare_extraction(
+            tree,
+            url=url or None,
+            include_comments=False,
+            include_tables=True,
+            deduplicate=False,
+            with_metadata=False,
+        )
+    except Exception:  # a third-party failure on one odd page must not stop a crawl; fall back instead
+        LOGGER.warning("trafilatura failed on %s", url, exc_info=True)
+        return []
+    text = getattr(document, "text", None) or ""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _prose_chars(blocks: list[Block]) -> int:
+    return sum(len(b.text) for b in blocks if b.image is None and is_prose(b))
+
+
+def find_body(tree: HtmlElement, url: str, page_blocks: list[Block]) -> BodySource:
+    """Known container, else trafilatura's choice, else (or when trafilatura picked a link list or far
+    less prose than the page holds) the longest run of prose blocks on the page."""
+    containers = find_container(tree)
+    if containers:
+        blocks = [block for element in containers for block in render_blocks(element, url)]
+        return BodySource(blocks, containers[0], "container")
+    chosen = _keep_chosen(page_blocks, trafilatura_lines(tree, url))
+    run = prose_run(page_blocks)
+    doubtful = looks_like_list(chosen) or link_share(chosen) > _MAX_CONTAINER_LINKS
+    if chosen and not doubtful and text_chars(chosen) * 2 >= _prose_chars(run):
+        return BodySource(chosen, None, "trafilatura")
+    if run:
+        return BodySource(run, None, "prose-run")
+    return BodySource(chosen, None, "trafilatura")

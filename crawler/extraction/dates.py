@@ -1,0 +1,109 @@
+"""Publication dates from meta values, byline text and URLs.
+
+Only full calendar days count: a year alone (a copyright footer's "2009") or a year and month (`/202106/`)
+is no date, and returning None beats returning a wrong one. Times without an offset are Beijing time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+_EARLIEST_YEAR = 1990
+
+
+@dataclass(frozen=True, slots=True)
+class FoundDate:
+    value: datetime  # timezone-aware
+    raw: str  # the string as it stood on the page or in the URL
+
+
+_TIME = r"(?:\s*(?:[T\s]|日)?\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?(?:\.\d+)?\s*秒?)?"
+_OFFSET = r"(?:\s*(Z|[+-]\d{2}:?\d{2})(?![\d:]))?"
+_DATE_PATTERNS = (
+    re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?" + _TIME + _OFFSET),
+    re.compile(r"(?<![\d.])((?:19|20)\d{2})([-/.])(\d{1,2})\2(\d{1,2})(?![\d.])" + _TIME + _OFFSET),
+)
+_URL_PATTERNS = (
+    re.compile(r"[/_]t((?:19|20)\d{2})(\d{2})(\d{2})_"),  # TRS: /202106/t20210621_123.shtml
+    re.compile(r"/art/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),  # Hanweb classic: /art/2019/1/25/
+    re.compile(r"/((?:19|20)\d{2})-(\d{1,2})/(\d{1,2})/"),  # xinhuanet and e-papers: /2021-06/21/
+    re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),  # /system/2015/06/15/
+    re.compile(r"/((?:19|20)\d{2})/?(\d{2})(\d{2})/"),  # people.cn /2021/0621/, e-papers /202106/21/
+    re.compile(r"[/_-]((?:19|20)\d{2})(\d{2})(\d{2})(?=[/_.-])"),  # /20210621/, content_20210621_
+)
+# Long hex ids (cdpf, Hanweb JPaaS) can contain runs of digits that look like dates.
+_HEX_ID = re.compile(r"[0-9a-f]{16,}", re.I)
+
+
+def _offset(value: str | None) -> timezone | ZoneInfo:
+    if not value:
+        return SHANGHAI
+    if value == "Z":
+        return UTC
+    sign = 1 if value[0] == "+" else -1
+    digits = value[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0)))
+
+
+def make_date(
+    year: int, month: int, day: int, clock: tuple[int, int, int] = (0, 0, 0), offset: str | None = None
+) -> datetime | None:
+    """A validated timezone-aware datetime, or None for impossible or implausible values."""
+    latest = datetime.now(SHANGHAI).year + 1
+    if not _EARLIEST_YEAR <= year <= latest:
+        return None
+    try:
+        return datetime(year, month, day, *clock, tzinfo=_offset(offset))
+    except ValueError:
+        return None
+
+
+def _clock(groups: tuple[str | None, ...]) -> tuple[int, int, int]:
+    hour, minute, second = (int(g) if g else 0 for g in groups)
+    return (hour, minute, second) if hour < 24 and minute < 60 and second < 60 else (0, 0, 0)
+
+
+def find_dates(text: str) -> list[FoundDate]:
+    """Every full date in a string, in order of appearance (both 2019年1月25日 and 2019-01-25 styles)."""
+    found: list[tuple[int, FoundDate]] = []
+    for index, pattern in enumerate(_DATE_PATTERNS):
+        for match in pattern.finditer(text):
+            groups = match.groups()
+            if index == 0:
+                year, month, day, rest = groups[0], groups[1], groups[2], groups[3:]
+            else:
+                year, month, day, rest = groups[0], groups[2], groups[3], groups[4:]
+            value = make_date(int(year), int(month), int(day), _clock(rest[:3]), rest[3])
+            if value is not None:
+                found.append((match.start(), FoundDate(value, match.group(0).strip())))
+    return [date for _, date in sorted(found, key=lambda pair: pair[0])]
+
+
+def parse_date(text: str | None) -> FoundDate | None:
+    """The first full date in a string such as a meta value, keeping the whole value as the raw string."""
+    if not text:
+        return None
+    dates = find_dates(text)
+    return FoundDate(dates[0].value, text.strip()) if dates else None
+
+
+def url_date(url: str) -> FoundDate | None:
+    """The day encoded in an article URL (TRS, Hanweb, e-paper conventions), if any."""
+    path = _HEX_ID.sub("", url.split("?", 1)[0].split("#", 1)[0])
+    for pattern in _URL_PATTERNS:
+        match = pattern.search(path)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            value = make_date(year, month, day)
+            if value is not None:
+                return FoundDate(value, match.group(0).strip("/_-"))
+    return None
+
+
+def same_day(first: datetime, second: datetime) -> bool:
+    """Calendar-day equality in Beijing time."""
+    return first.astimezone(SHANGHAI).date() == second.astimezone(SHANGHAI).date()
