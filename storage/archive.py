@@ -156,14 +156,14 @@ def _store_article(
         if existing.body_hash == digest and existing.title == extracted.title:
             return Stored(Outcome.UNCHANGED, page.id, fetch.id, existing.id)
         _fill(existing, extracted, assessment, digest, fetch)
-        _add_version(session, existing, fetch)
+        add_version(session, existing, fetch)
         reindex_article(session, existing)  # later copies of the new text must find this story
         return Stored(Outcome.UPDATED, page.id, fetch.id, existing.id)
     article = Article(page_id=page.id, site_key=page.site_key, first_archived_at=fetch.fetched_at)
     _fill(article, extracted, assessment, digest, fetch)
     session.add(article)
     session.flush()
-    _add_version(session, article, fetch)
+    add_version(session, article, fetch)
     twin = assign_story(session, article)
     if twin is not None:
         return Stored(Outcome.DUPLICATE, page.id, fetch.id, article.id, f"same story as article {twin.id}")
@@ -173,6 +173,16 @@ def _store_article(
 def _fill(
     article: Article, extracted: ExtractedArticle, assessment: Assessment, digest: str, fetch: Fetch
 ) -> None:
+    fill_extracted(article, extracted, digest)
+    article.relevance_score = assessment.score
+    article.relevance_terms = list(assessment.terms)
+    article.regions = list(assessment.regions)
+    article.fetch_id = fetch.id
+    article.updated_at = fetch.fetched_at
+
+
+def fill_extracted(article: Article, extracted: ExtractedArticle, digest: str) -> None:
+    """Copy what the extractor found onto an article row (everything but relevance and provenance)."""
     article.url = canonical_url(extracted.url)
     article.title = extracted.title
     article.body = extracted.body
@@ -188,14 +198,9 @@ def _fill(
     article.attachments = [{"name": a.name, "url": a.url} for a in extracted.attachments]
     article.language = extracted.language
     article.extractor_version = extracted.extractor_version
-    article.relevance_score = assessment.score
-    article.relevance_terms = list(assessment.terms)
-    article.regions = list(assessment.regions)
-    article.fetch_id = fetch.id
-    article.updated_at = fetch.fetched_at
 
 
-def _add_version(session: Session, article: Article, fetch: Fetch) -> None:
+def add_version(session: Session, article: Article, fetch: Fetch) -> None:
     session.add(
         ArticleVersion(
             article_id=article.id,

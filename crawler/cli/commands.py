@@ -7,17 +7,23 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, time
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from crawler.cli.crawling_args import iso_date
 from crawler.cli.tables import render
-from crawler.extraction import article_to_dict, extract
+from crawler.extraction import EXTRACTOR_VERSION, article_to_dict, extract
+from crawler.extraction.dates import SHANGHAI
 from crawler.extraction.model import Article
 from crawler.sites import extra_files_from_env, load_registry
 from storage.engine import create_archive_engine, database_url_from_env
+from storage.reextract import ReextractSummary, article_ids, reextract_articles
 from storage.schema import backfill_dedup_index, current_revisions, head_revisions, upgrade
+from storage.transactions import write_transaction
 
 
 def archive_engine(args: argparse.Namespace) -> Engine:
@@ -47,6 +53,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     extract.add_argument("--header", action="append", default=[], metavar="'Name: value'")
     extract.add_argument("--json", action="store_true", help="JSON output (the default; kept for scripts)")
     extract.set_defaults(handler=extract_pages)
+
+    again = commands.add_parser(
+        "reextract", help="re-run the current extractor over the archived raw pages (offline)"
+    )
+    again.add_argument("--site", metavar="KEY")
+    again.add_argument("--since", metavar="DATE", type=iso_date, help="articles published on or after DATE")
+    again.set_defaults(handler=reextract)
 
     db_parser = commands.add_parser("db", help="archive schema")
     db_parser.add_argument("action", choices=["upgrade", "current"])
@@ -118,6 +131,63 @@ def _header(text: str) -> tuple[str, str]:
     if not sep:
         print(f"canlian: ignoring header {text!r} (expected 'Name: value')", file=sys.stderr)
     return name.strip(), value.strip()
+
+
+REEXTRACT_BATCH = 200
+
+
+def reextract(args: argparse.Namespace) -> int:
+    engine = archive_engine(args)
+    since = datetime.combine(args.since, time(), SHANGHAI) if args.since else None
+    with Session(engine) as session:
+        ids = article_ids(session, args.site, since)
+    summary = ReextractSummary()
+    progress = Progress(len(ids), "re-extracting")
+    try:
+        for start in range(0, len(ids), REEXTRACT_BATCH):
+            chunk = ids[start : start + REEXTRACT_BATCH]
+            # A fresh summary per attempt: write_transaction may retry the chunk after a lock conflict.
+            part = write_transaction(engine, partial(reextract_chunk, ids=chunk))
+            summary.merge(part)
+            progress.advance(len(chunk))
+    finally:
+        progress.close()
+        engine.dispose()
+    print(
+        f"{summary.seen} articles re-extracted with {EXTRACTOR_VERSION}: {summary.changed} changed, "
+        f"{summary.unchanged} unchanged"
+    )
+    for name, count in summary.fields.most_common():
+        print(f"  {name}: {count} changed")
+    for reason, count in summary.no_article.most_common():
+        print(f"  no article any more ({reason}): {count}, kept as archived")
+    return 0
+
+
+def reextract_chunk(session: Session, ids: list[int]) -> ReextractSummary:
+    part = ReextractSummary()
+    for _ in reextract_articles(session, ids, extract, part):
+        pass
+    return part
+
+
+class Progress:
+    """A one-line progress bar on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self, total: int, label: str) -> None:
+        self.total, self.label, self.done = total, label, 0
+        self.active = sys.stderr.isatty() and total > 0
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        if self.active:
+            filled = 30 * self.done // self.total
+            bar = "#" * filled + "." * (30 - filled)
+            print(f"\r{self.label} [{bar}] {self.done}/{self.total}", end="", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.active:
+            print(file=sys.stderr)
 
 
 def db(args: argparse.Namespace) -> int:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from crawler.cli.commands import archive_engine
+from crawler.cli.crawling_args import iso_date
 from crawler.cli.parser import parse_overrides
 from crawler.cli.tables import render
 from crawler.runner import CrawlResult, project_settings, run_crawls
@@ -68,13 +68,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="first of the sample sites' ports (fixed so that re-runs see the same URLs)",
     )
     demo_parser.set_defaults(handler=demo)
-
-
-def iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def crawl(args: argparse.Namespace) -> int:
