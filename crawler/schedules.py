@@ -79,7 +79,7 @@ def plan_jobs(sites: Iterable[Site], overrides: Mapping[str, str] | None = None)
     overrides = overrides or {}
     plans = []
     for site in sites:
-        cron = overrides.get(site.key) or getattr(site, "schedule", None) or default_cron(site.key)
+        cron = overrides.get(site.key) or site.schedule or default_cron(site.key)
         cron_trigger(cron)  # a bad expression fails at start, naming the site
         plans.append(JobPlan(site.key, cron))
     return plans

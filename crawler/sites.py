@@ -71,6 +71,9 @@ class Site:
     verified: bool = False  # list URLs seen working, not inferred
     enabled: bool = True
     notes: str = ""
+    schedule: str | None = (
+        None  # cron for the nightly scheduler ("30 2 * * *"); default: spread over the night
+    )
     politeness: Politeness = field(default_factory=Politeness)
     list_api: ListApi | None = None  # [site.list_api]: required by (and only allowed with) json_api
     source_file: str = ""
@@ -183,6 +186,7 @@ def parse_site(entry: Mapping[str, Any], source: str) -> Site:
         enabled=checker.flag(entry, "enabled", True),
         cms=checker.optional_text(entry, "cms") or "",
         notes=checker.optional_text(entry, "notes") or "",
+        schedule=checker.schedule(entry),
         politeness=checker.politeness(entry.get("politeness", {})),
         list_api=parse_list_api(entry["list_api"], checker.error) if "list_api" in entry else None,
         source_file=source,
@@ -256,6 +260,18 @@ class _Checker:
             except re.error as error:
                 raise self.error(name, f"bad regular expression {pattern!r}: {error}") from error
         return tuple(compiled)
+
+    def schedule(self, entry: Mapping[str, Any]) -> str | None:
+        expression = self.optional_text(entry, "schedule")
+        if expression is None:
+            return None
+        from crawler.schedules import cron_trigger  # the scheduler's own parser, so both agree
+
+        try:
+            cron_trigger(expression)
+        except ValueError as error:
+            raise self.error("schedule", f"{expression!r} is not a cron expression: {error}") from error
+        return expression
 
     def politeness(self, value: Any) -> Politeness:
         if not isinstance(value, dict):

@@ -154,3 +154,23 @@ def test_list_api_table_required_by_and_only_with_json_api(tmp_path: Path) -> No
     text = VALID + '[site.list_api]\nurl = "/x?p={page}"\nrecords = "data"\nurl_field = "url"\n'
     with pytest.raises(SiteDefinitionError, match="only used with list_strategy = 'json_api'"):
         load_file(write(tmp_path, text))
+
+
+def test_schedule_is_a_checked_cron_expression(tmp_path: Path) -> None:
+    site = load_registry(
+        [
+            write(
+                tmp_path,
+                VALID.replace(
+                    'list_strategy = "hanweb_datastore"',
+                    'list_strategy = "hanweb_datastore"\nschedule = "30 2 * * *"',
+                ),
+            )
+        ]
+    ).get("my-county")
+    assert site.schedule == "30 2 * * *"
+    bad = VALID.replace(
+        'list_strategy = "hanweb_datastore"', 'list_strategy = "hanweb_datastore"\nschedule = "every night"'
+    )
+    with pytest.raises(SiteDefinitionError, match=r"'schedule'.*not a cron expression"):
+        load_file(write(tmp_path, bad))
