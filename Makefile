@@ -14,6 +14,12 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $@
 
+# Benchmark baselines (readability-lxml, gne): only `make bench*` needs them.
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(STAMP) requirements-bench.txt
+	$(BIN)/python -m pip install -q -r requirements-bench.txt
+	touch $@
+
 install: $(STAMP)
 
 ## The main job on the embedded default: sample web on 127.0.0.1 -> SQLite archive (data/archive.db).
@@ -39,10 +45,10 @@ crawl: $(STAMP)
 	$(BIN)/canlian crawl --all
 
 ## Benchmarks (see docs/benchmarks.md): all of them, or one with `make bench-NAME`.
-bench: $(STAMP)
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench
 
-bench-%: $(STAMP)
+bench-%: $(BENCH_STAMP)
 	$(BIN)/python -m bench $*
 
 freeze: $(STAMP)
