@@ -115,7 +115,8 @@ def _byline(entry: Entry) -> str:
     return f"发布日期：{when:%Y-%m-%d %H:%M} 信息{source}"
 
 
-def article(entry: Entry) -> Response:
+def gov_meta_and_body(entry: Entry) -> tuple[str, str]:
+    """The 国办-style meta tags and the `#zoom` body paragraphs every Hanweb template shares."""
     story = entry.story
     meta = (
         f'\n<meta name="ArticleTitle" content="{e(story.title)}">'
@@ -131,6 +132,12 @@ def article(entry: Entry) -> Response:
             f'<p style="text-align:center;">{cap}</p>'
         ),
     )
+    return meta, body
+
+
+def article(entry: Entry) -> Response:
+    story = entry.story
+    meta, body = gov_meta_and_body(entry)
     tags = " ".join(e(t) for t in story.tags)
     page = f"""{_head(story.title + "_秀洲区人民政府", meta)}
 <body>{_TOP}

@@ -9,9 +9,10 @@ import json
 from urllib.parse import parse_qs
 
 from sampleweb.catalog import Catalog
+from sampleweb.hanweb import gov_meta_and_body
 from sampleweb.model import Entry
 from sampleweb.newsites import JPAAS_COLUMN
-from sampleweb.pages import Response, body_html, e, html_response
+from sampleweb.pages import Response, e, html_response
 from sampleweb.sites import JPAAS
 
 SITE = JPAAS
@@ -96,20 +97,7 @@ def _json(document: object) -> Response:
 
 def article(entry: Entry) -> Response:
     story = entry.story
-    meta = (
-        f'\n<meta name="ArticleTitle" content="{e(story.title)}">'
-        f'<meta name="PubDate" content="{entry.published:%Y-%m-%d %H:%M}">'
-        f'<meta name="ContentSource" content="{e(entry.source)}">'
-    )
-    body = body_html(
-        entry,
-        lambda text: f'<p style="text-indent:2em;">{text}</p>',
-        lambda text: f'<p style="text-indent:2em;"><strong>{text}</strong></p>',
-        lambda src, cap: (
-            f'<p style="text-align:center;"><img src="{src}" border="0"></p>'
-            f'<p style="text-align:center;">{cap}</p>'
-        ),
-    )
+    meta, body = gov_meta_and_body(entry)
     html = f"""{_head(story.title + "_" + WEB_NAME, meta)}
 <body>{_TOP}
 <div class="crumb">您当前的位置：<a href="/">首页</a> &gt;
