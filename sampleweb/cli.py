@@ -37,7 +37,7 @@ def serve(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
         for key, url in running.base_urls.items():
             print(f"{key}\t{url}", flush=True)
         if args.sites_out:
-            write_sites_toml(site_definitions(running.base_urls), args.sites_out)
+            write_sites_toml(site_definitions(running.base_urls, args.articles), args.sites_out)
             print(f"site registry written to {args.sites_out}", flush=True)
         stop = stop or threading.Event()
         if threading.current_thread() is threading.main_thread():

@@ -41,12 +41,16 @@ _STRATEGY = {
 }
 
 
-def site_definitions(base_urls: Mapping[str, str]) -> list[dict[str, Any]]:
+def site_definitions(
+    base_urls: Mapping[str, str], articles_per_site: int | None = None
+) -> list[dict[str, Any]]:
     """One registry entry per running site; regexes are anchored on the exact base URL.
 
     Region fields a site does not have (a national site's province) are None; the TOML writer
-    leaves such keys out.
+    leaves such keys out. Given the article count, `max_list_pages` is raised so that every list can be
+    paged to its end (the registry default of 200 pages would stop a 20-per-page list at 4,000 articles).
     """
+    paging = {"max_list_pages": articles_per_site // 10 + 20} if articles_per_site else {}
     definitions = []
     for site in S.SITES:
         if site.key not in base_urls:
@@ -71,6 +75,7 @@ def site_definitions(base_urls: Mapping[str, str]) -> list[dict[str, Any]]:
                 "verified": True,
                 "enabled": True,
                 "notes": "bundled sample web",
+                **paging,
                 **newweb.options(site.key, base),
             }
         )

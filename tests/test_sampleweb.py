@@ -7,11 +7,13 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from html import escape
+from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 
-from sampleweb import CHROME_MARKERS, SampleWeb, site_definitions
+from crawler.sites import load_registry
+from sampleweb import CHROME_MARKERS, SampleWeb, site_definitions, write_sites_toml
 from sampleweb.catalog import COPY_PREFIXES
 from spiders.strategies import STRATEGIES
 
@@ -298,3 +300,14 @@ def test_large_sample_web_is_generated_lazily():
     page = get(big, COUNTY, "/module/web/jpage/dataproxy.jsp?startrecord=29986&endrecord=30000&perpage=15")
     assert len(_records(page[2].decode())) == 15
     assert "<totalrecord>30000</totalrecord>" in page[2].decode()
+
+
+def test_large_sample_webs_page_their_lists_to_the_end(tmp_path: Path) -> None:
+    bases = {"sample-cdpf": "http://127.0.0.1:9", "sample-portal": "http://127.0.0.1:10"}
+    path = tmp_path / "sites.toml"
+    write_sites_toml(site_definitions(bases, articles_per_site=25_000), path)
+    registry = load_registry([path], include_builtin=False)
+    # 20 articles per list page: 25,000 articles need 1,250 pages, more than the registry default of 200.
+    assert all(site.max_list_pages >= 1_250 for site in registry)
+    write_sites_toml(site_definitions(bases), path)
+    assert all(site.max_list_pages == 200 for site in load_registry([path], include_builtin=False))

@@ -107,7 +107,7 @@ def demo(args: argparse.Namespace) -> int:
     sites_file = data_dir() / "sampleweb" / "sites.toml"
     sites_file.parent.mkdir(parents=True, exist_ok=True)
     with start(web, ports=ports) as running:
-        write_sites_toml(site_definitions(running.base_urls), sites_file)
+        write_sites_toml(site_definitions(running.base_urls, args.articles), sites_file)
         print(
             f"Sample web serving {len(ports)} sites on 127.0.0.1:{min(ports.values())}-{max(ports.values())}"
         )
