@@ -50,6 +50,11 @@ class Catalog:
         self._hex_index: dict[str, int] | None = None
         self._jpaas_hex_index: dict[str, int] | None = None
 
+    def newest_first(self, site: str, skip: int, count: int) -> list[Entry]:
+        """The articles of one list page: lists run newest first, `skip` articles in, at most `count`."""
+        newest = self.count - 1 - skip
+        return [self.entry(site, index) for index in range(newest, max(newest - count, -1), -1)]
+
     # -- cheap decisions ---------------------------------------------------------------------
     def _unit(self, site: str, index: int, salt: str) -> float:
         return S.unit(self.seed, site, index, salt)

@@ -6,7 +6,7 @@ import math
 
 from sampleweb.catalog import Catalog
 from sampleweb.model import Entry
-from sampleweb.pages import Response, body_html, e, html_response, not_found, relative
+from sampleweb.pages import Response, body_html, e, gov_meta, html_response, not_found, relative
 from sampleweb.sites import CDPF
 
 SITE = CDPF
@@ -31,10 +31,8 @@ def list_page(catalog: Catalog, page: int) -> Response:
     """``page`` 0 is index.htm, then index1.htm, index2.htm ...; past the last page: 404."""
     if not 0 <= page < page_count(catalog):
         return not_found()
-    newest = catalog.count - 1 - page * PER_PAGE
     items = []
-    for index in range(newest, max(newest - PER_PAGE, -1), -1):
-        entry = catalog.entry(SITE, index)
+    for entry in catalog.newest_first(SITE, page * PER_PAGE, PER_PAGE):
         title = e(entry.story.title)
         href = relative(entry.path, LIST_DIR + "index.htm")
         items.append(
@@ -64,11 +62,7 @@ def _body(entry: Entry) -> str:
 def article(entry: Entry) -> Response:
     story = entry.story
     mobile = entry.path.removesuffix(".htm") + "_mobile.htm"
-    meta = (
-        f'<meta name="ArticleTitle" content="{e(story.title)}">'
-        f'<meta name="PubDate" content="{entry.published:%Y-%m-%d %H:%M}">'
-        f'<meta name="ContentSource" content="{e(entry.source)}">'
-    )
+    meta = gov_meta(entry)
     html = f"""{_HEAD.format(title=e(story.title) + "-中国残疾人联合会", meta=meta)}
 <body>{_TOP}
 <div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="{LIST_DIR}index.htm">残联要闻</a></div>

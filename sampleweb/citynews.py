@@ -38,10 +38,8 @@ def list_page(catalog: Catalog, page: int) -> Response:
     pages = page_count(catalog)
     if not 1 <= page <= pages:
         return not_found()
-    newest = catalog.count - 1 - (page - 1) * PER_PAGE
     items = []
-    for index in range(newest, max(newest - PER_PAGE, -1), -1):
-        entry = catalog.entry(SITE, index)
+    for entry in catalog.newest_first(SITE, (page - 1) * PER_PAGE, PER_PAGE):
         items.append(
             f'<li><a href="{entry.path}">{e(entry.story.title)}</a><em>{entry.published:%Y-%m-%d}</em></li>'
         )

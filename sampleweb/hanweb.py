@@ -8,7 +8,7 @@ from urllib.parse import parse_qs
 
 from sampleweb.catalog import HANWEB_COLUMN, Catalog
 from sampleweb.model import Entry
-from sampleweb.pages import Response, body_html, e, html_response, spaced_names
+from sampleweb.pages import Response, body_html, e, gov_meta, html_response, spaced_names
 from sampleweb.sites import COUNTY
 
 SITE = COUNTY
@@ -117,12 +117,7 @@ def _byline(entry: Entry) -> str:
 
 def gov_meta_and_body(entry: Entry) -> tuple[str, str]:
     """The 国办-style meta tags and the `#zoom` body paragraphs every Hanweb template shares."""
-    story = entry.story
-    meta = (
-        f'\n<meta name="ArticleTitle" content="{e(story.title)}">'
-        f'<meta name="PubDate" content="{entry.published:%Y-%m-%d %H:%M}">'
-        f'<meta name="ContentSource" content="{e(entry.source)}">'
-    )
+    meta = "\n" + gov_meta(entry)
     body = body_html(
         entry,
         lambda text: f'<p style="text-indent:2em;">{text}</p>',

@@ -12,7 +12,7 @@ import math
 
 from sampleweb.catalog import Catalog
 from sampleweb.model import Entry
-from sampleweb.pages import Response, body_html, e, html_response, not_found
+from sampleweb.pages import Response, body_html, e, gov_meta, html_response, not_found
 from sampleweb.sites import IFRAME
 
 SITE = IFRAME
@@ -63,10 +63,8 @@ def list_page(catalog: Catalog, page: int) -> Response:
     pages = page_count(catalog)
     if not 1 <= page <= pages:
         return not_found()
-    newest = catalog.count - 1 - (page - 1) * PER_PAGE
     items = []
-    for index in range(newest, max(newest - PER_PAGE, -1), -1):
-        entry = catalog.entry(SITE, index)
+    for entry in catalog.newest_first(SITE, (page - 1) * PER_PAGE, PER_PAGE):
         title = e(entry.story.title)
         items.append(
             f'<li><a href="{entry.path}" target="_blank" title="{title}">{title}</a>'
@@ -91,11 +89,7 @@ def list_page(catalog: Catalog, page: int) -> Response:
 
 def article(entry: Entry) -> Response:
     story = entry.story
-    meta = (
-        f'<meta name="ArticleTitle" content="{e(story.title)}">'
-        f'<meta name="PubDate" content="{entry.published:%Y-%m-%d %H:%M}">'
-        f'<meta name="ContentSource" content="{e(entry.source)}">'
-    )
+    meta = gov_meta(entry)
     body = body_html(
         entry,
         lambda text: f"<p>　　{text}</p>",

@@ -74,8 +74,7 @@ def unit(catalog: Catalog, query: str) -> Response:
     except (ValueError, TypeError, AttributeError):
         page_no, size = 1, PER_PAGE
     page_no, size = max(page_no, 1), min(max(size, 1), MAX_PAGE_SIZE)
-    newest = catalog.count - 1 - (page_no - 1) * size
-    items = [_item(catalog.entry(SITE, i)) for i in range(newest, max(newest - size, -1), -1)]
+    items = [_item(entry) for entry in catalog.newest_first(SITE, (page_no - 1) * size, size)]
     pages = max(1, -(-catalog.count // size))
     pager = (
         f'<div class="default_pgContainer"><span>共{catalog.count}条 {page_no}/{pages}页</span>'

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs
 
 from sampleweb.catalog import Catalog
 from sampleweb.model import Entry
-from sampleweb.pages import Response, body_html, e, html_response
+from sampleweb.pages import Response, body_html, e, gov_meta, html_response
 from sampleweb.sites import JSONAPI
 
 SITE = JSONAPI
@@ -47,8 +47,7 @@ def information_list(catalog: Catalog, query: str) -> Response:
     except ValueError:
         return _json({"code": 400, "msg": "参数格式错误", "data": None})
     page, size = max(page, 1), min(max(size, 1), MAX_SIZE)
-    newest = catalog.count - 1 - (page - 1) * size
-    records = [_record(catalog.entry(SITE, i)) for i in range(newest, max(newest - size, -1), -1)]
+    records = [_record(entry) for entry in catalog.newest_first(SITE, (page - 1) * size, size)]
     pages = -(-catalog.count // size)
     data = {"records": records, "total": catalog.count, "size": size, "current": page, "pages": pages}
     return _json({"code": 200, "msg": "操作成功", "data": data})
@@ -72,11 +71,7 @@ def _json(document: object) -> Response:
 
 def article(entry: Entry) -> Response:
     story = entry.story
-    meta = (
-        f'<meta name="ArticleTitle" content="{e(story.title)}">'
-        f'<meta name="PubDate" content="{entry.published:%Y-%m-%d %H:%M}">'
-        f'<meta name="ContentSource" content="{e(entry.source)}">'
-    )
+    meta = gov_meta(entry)
     body = body_html(
         entry,
         lambda text: f"<p>{text}</p>",

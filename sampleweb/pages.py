@@ -86,3 +86,12 @@ def body_html(
 def spaced_names(names: tuple[str, ...]) -> str:
     """Bylines pad two-character names to three columns: 陈曦 is printed 陈 曦."""
     return " ".join(f"{n[0]} {n[1]}" if len(n) == 2 else n for n in names)
+
+
+def gov_meta(entry: Entry) -> str:
+    """The 国办-style ArticleTitle / PubDate / ContentSource meta tags of a government page."""
+    return (
+        f'<meta name="ArticleTitle" content="{e(entry.story.title)}">'
+        f'<meta name="PubDate" content="{entry.published:%Y-%m-%d %H:%M}">'
+        f'<meta name="ContentSource" content="{e(entry.source)}">'
+    )

@@ -32,10 +32,8 @@ def list_page(catalog: Catalog, page: int) -> Response:
     pages = page_count(catalog)
     if not 0 <= page < pages:
         return not_found()
-    newest = catalog.count - 1 - page * PER_PAGE
     items = []
-    for index in range(newest, max(newest - PER_PAGE, -1), -1):
-        entry = catalog.entry(SITE, index)
+    for entry in catalog.newest_first(SITE, page * PER_PAGE, PER_PAGE):
         href = relative(entry.path, "/jsyw/index.shtml")
         items.append(
             f'<li><a href="{href}" target="_blank">{e(entry.story.title)}</a>'

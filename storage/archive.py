@@ -11,7 +11,7 @@ import hashlib
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -211,7 +211,3 @@ def add_version(session: Session, article: Article, fetch: Fetch) -> None:
             seen_at=fetch.fetched_at,
         )
     )
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)

@@ -47,7 +47,3 @@ def current_revisions(engine: Engine) -> tuple[str, ...]:
 
 def head_revisions() -> tuple[str, ...]:
     return tuple(sorted(ScriptDirectory(str(MIGRATIONS)).get_heads()))
-
-
-def is_current(engine: Engine) -> bool:
-    return current_revisions(engine) == head_revisions()

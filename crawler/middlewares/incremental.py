@@ -23,9 +23,7 @@ from sqlalchemy.orm import Session
 
 from crawler.archive_writer import ArchiveWriter
 from crawler.extraction.dates import SHANGHAI, url_date
-from storage.engine import create_archive_engine
 from storage.incremental import due_revisits, known_page_keys, list_validators, remember_list_page
-from storage.schema import upgrade
 from storage.urls import url_key
 
 KIND = "canlian_kind"  # request meta: "list" or "article", set by SiteSpider
@@ -59,14 +57,14 @@ class _ArchiveReader:
         return component
 
     def spider_opened(self, spider: Spider) -> None:
-        # A read at open (WAL readers never wait for the writer), then the connection is given back.
-        engine = create_archive_engine(self.database_url)
+        # One read at open through the process's archive engine (created and upgraded once per process;
+        # a WAL reader never waits for the writer).
+        writer = ArchiveWriter.acquire(self.database_url)
         try:
-            upgrade(engine)
-            with Session(engine) as session:
+            with Session(writer.engine) as session:
                 self.load(session, spider.name)
         finally:
-            engine.dispose()
+            writer.release()
 
     async def spider_closed(self, spider: Spider) -> None:
         """Nothing to do by default; ConditionalGet writes what it learnt."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urljoin
@@ -68,7 +67,3 @@ def article_links(site: Site, page_url: str, text: str) -> tuple[str, ...]:
 
 def unique(urls: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(urls))
-
-
-def replace_page_number(url: str, pattern: re.Pattern[str], replacement: str) -> str:
-    return pattern.sub(replacement, url, count=1)
