@@ -159,7 +159,10 @@ def build(engine: Engine, count: int) -> tuple[float, float]:
                     for i, s, (t, b, when) in zip(ids, site_keys, batch, strict=True)
                 ],
             )
-            add_rows(connection, [(i, t, b, when) for i, (t, b, when) in zip(ids, batch, strict=True)])
+            add_rows(
+                connection,
+                [(i, t, b, when, s, []) for i, s, (t, b, when) in zip(ids, site_keys, batch, strict=True)],
+            )
         total_length += sum(len(b) for _, b, _ in batch)
         done += len(batch)
         print(

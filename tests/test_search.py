@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from storage.models import Article, Fetch, Page, SiteRecord, Story
 from storage.queries import Filters, iter_records, search
-from storage.search import parse_query, rebuild_index
+from storage.search import rebuild_index
+from storage.search_tokens import parse_query, region_facet, site_facet
 
 T0 = datetime(2024, 1, 1, 4, 0, tzinfo=UTC)
 # A small alphabet, so that short strings recur across articles and long ones sometimes do.
@@ -339,3 +340,25 @@ def test_parse_query_builds_only_quoted_tokens() -> None:
     assert query.tsquery() == "('两项' <-> '项' <-> '补贴' | '康复') & ('near') & !('会议')"
     assert parse_query("残").fts5() == '("残" *)'  # type: ignore[union-attr]
     assert parse_query("* % NOT") is None
+
+
+def test_region_and_site_filters_follow_tags_and_site_edits(engine: Engine) -> None:
+    """Facets in the SQLite index: tags that change are re-indexed; site attributes are read at query time."""
+    county_tag = {"province": "江苏省", "city": "淮安市", "county": "涟水县", "level": "county"}
+    tagged, plain = load(
+        engine,
+        [Doc("残联走访", "残联走访涟水县", "cdpf", T0), Doc("残联走访", "残联走访", "cdpf", T0)],
+    )
+    with Session(engine) as session, session.begin():
+        session.get_one(Article, tagged).regions = [county_tag]
+    for region in ("涟水", "涟水县", "淮安", "江", "涟"):
+        assert ids(engine, "残联", Filters(region=region), copies=True) == {tagged}, region
+    assert ids(engine, "残联", Filters(region="涟水县城"), copies=True) == set()
+    assert ids(engine, "残联", Filters(level="province"), copies=True) == set(), "no site of that level"
+    with Session(engine) as session, session.begin():
+        session.get_one(Article, tagged).regions = []
+        session.get_one(SiteRecord, "cdpf").province = "江苏省"  # a site moved: no re-indexing needed
+    assert ids(engine, "残联", Filters(region="江苏"), copies=True) == {tagged, plain}
+    assert ids(engine, "残联", Filters(region="涟水"), copies=True) == set()
+    # The facet tokens are not text: searching for one finds nothing.
+    assert ids(engine, site_facet("cdpf")) == set() and ids(engine, region_facet("江苏")) == set()

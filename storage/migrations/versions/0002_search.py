@@ -1,4 +1,4 @@
-"""Chinese full-text search index (CJK bigrams), backfilled from the articles already archived.
+"""Chinese full-text search index (CJK bigrams); 0007 rebuilds it with its facets and fills it.
 
 Revision ID: 0002
 Revises: 0001
@@ -30,13 +30,13 @@ def upgrade() -> None:
         # Documents past tsvector's limits are matched by LIKE: a small partial index finds them.
         op.execute(f"CREATE INDEX ix_{PG_TABLE}_long ON {PG_TABLE} (article_id) WHERE long")
     else:
-        # Contentless: the tokens are 3-7x the size of the text and are never read back.
+        # Contentless. 0007 replaces it with today's columns and fills that: the rows written here would
+        # not fit it.
         op.execute(
             f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
             "title, body, content='', tokenize='unicode61 remove_diacritics 2')"
         )
-        # bm25 with a title match worth five body matches.
-        op.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES('rank', 'bm25(5.0, 1.0)')")
+        return
     rebuild_on(connection)
 
 
