@@ -26,17 +26,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from bench.procstat import Sample, watch
 from crawler.extraction import extract
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
-
-
-@dataclass
-class Sample:
-    elapsed: float
-    rss_mb: float
-    cpu_seconds: float
 
 
 @dataclass
@@ -45,36 +36,6 @@ class CrawlMeasure:
     pages: int
     samples: list[Sample] = field(default_factory=list)
     server_cpu_seconds: float = 0.0
-
-
-def process_tree(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    tree, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        tree.append(pid)
-        todo.extend(children.get(pid, []))
-    return tree
-
-
-def rss_and_cpu(pids: list[int]) -> tuple[float, float]:
-    rss = cpu = 0.0
-    for pid in pids:
-        try:
-            fields = (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1]).split()
-            statm = Path(f"/proc/{pid}/statm").read_text().split()
-        except OSError:
-            continue
-        cpu += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
-        rss += int(statm[1]) * PAGE_SIZE / 1e6
-    return rss, cpu
 
 
 def serve(articles: int, workdir: Path) -> tuple[subprocess.Popen[bytes], Path]:
@@ -130,11 +91,7 @@ def run_crawl(database: str, sites: Path, workers: int, log: Path) -> CrawlMeasu
         command += ["-s", setting]
     started = time.monotonic()
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    samples = []
-    while child.poll() is None:
-        time.sleep(1.0)
-        rss, cpu = rss_and_cpu(process_tree(child.pid))
-        samples.append(Sample(time.monotonic() - started, rss, cpu))
+    samples = watch(child, started)
     if child.returncode != 0:
         tail = log.read_text(errors="replace")[-3000:] if log.exists() else "(no log)"
         raise RuntimeError(f"crawl failed ({child.returncode}):\n{tail}")

@@ -6,7 +6,9 @@ Articles are generated from the sample web's story generator (several stories pe
 length), written with bulk inserts and indexed with `storage.search.add_rows` in the same transaction.
 Latency is `storage.queries.search` (stories, newest first, top 20) for 2-, 3- and 6-character strings taken
 from generated text, with and without filters; recall is measured against a substring scan (`instr`/
-`strpos`), and a plain `LIKE` top-20 is timed for contrast. Prints one markdown table per archive.
+`strpos`), and a plain `LIKE` top-20 is timed for contrast. Finally the whole archive is exported
+(`canlian export --copies`) in a child process whose RSS is sampled, to show the export streams in constant
+memory. Prints one markdown table per archive.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import os
 import platform
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,6 +31,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, text
 from sqlalchemy.orm import Session
 
+from bench.procstat import watch
 from sampleweb.sites import JIANGSU, NATIONAL, XIUZHOU
 from sampleweb.stories import federation_story
 from storage.engine import create_archive_engine
@@ -288,7 +292,49 @@ def machine() -> str:
     )
 
 
-def run(backend: str, size: int, workdir: Path, queries: dict[int, list[str]], recall_sample: int) -> None:
+def measure_export(url: str, workdir: Path) -> list[str]:
+    """`canlian export --copies` of the whole archive in a child process, its RSS sampled as it streams."""
+    out = workdir / "export.jsonl"
+    out.unlink(missing_ok=True)
+    command = [
+        sys.executable,
+        "-m",
+        "crawler.cli",
+        "--database",
+        url,
+        "export",
+        "--copies",
+        "--out",
+        str(out),
+    ]
+    started = time.monotonic()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    samples = watch(child, started, interval=0.5)
+    seconds = time.monotonic() - started
+    error = child.stderr.read().decode(errors="replace") if child.stderr else ""
+    if child.returncode != 0:
+        raise RuntimeError(f"export failed ({child.returncode}): {error[-2000:]}")
+    with out.open("rb") as lines:
+        records = sum(1 for _ in lines)
+    size_mb = out.stat().st_size / 1e6
+    out.unlink()
+    quarters = [samples[i * len(samples) // 4 : (i + 1) * len(samples) // 4] for i in range(4)]
+    by_quarter = " / ".join(f"{max((x.rss_mb for x in q), default=0.0):.0f}" for q in quarters)
+    return [
+        f"| export --copies, whole archive | {seconds:.0f} s, {records / seconds:.0f} records/s,"
+        f" {records} records, {size_mb:.0f} MB | |",
+        f"| export peak RSS by quarters of the run | {by_quarter} MB | |",
+    ]
+
+
+def run(
+    backend: str,
+    size: int,
+    workdir: Path,
+    queries: dict[int, list[str]],
+    recall_sample: int,
+    export: bool,
+) -> None:
     server = None
     path: Path | None = None
     if backend == "sqlite":
@@ -309,6 +355,9 @@ def run(backend: str, size: int, workdir: Path, queries: dict[int, list[str]], r
         print("| --- | --- | --- |")
         for row in measure(engine, queries, recall_sample):
             print(row, flush=True)
+        if export:
+            for row in measure_export(url, workdir):
+                print(row, flush=True)
     finally:
         engine.dispose()
         if server is not None:
@@ -324,6 +373,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=30, help="queries per length")
     parser.add_argument("--recall-queries", type=int, default=10)
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument(
+        "--no-export", dest="export", action="store_false", help="skip exporting the whole archive"
+    )
     args = parser.parse_args(argv)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="canlian-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -333,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"started: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; top-20 stories newest first; times in ms")
     for size in args.sizes:
         for backend in args.backends:
-            run(backend, size, workdir, queries, args.recall_queries)
+            run(backend, size, workdir, queries, args.recall_queries, args.export)
     return 0
 
 

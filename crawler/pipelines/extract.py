@@ -1,14 +1,13 @@
 """Extraction of each fetched page, off the reactor thread.
 
-Extraction (tens of ms a page) would stall the downloader if run on the reactor thread, so it runs in a
-process pool (`CANLIAN_EXTRACT_WORKERS`, 0 = inline) and the pipeline awaits the result.
+Extraction (tens of ms a page) would stall the downloader if run on the reactor thread, so it runs in the
+crawl process's one worker pool (`CANLIAN_EXTRACT_WORKERS`, 0 = inline; crawler.extraction_pool) and the
+pipeline awaits the result.
 """
 
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
-from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Self
 
 from scrapy.crawler import Crawler
@@ -16,6 +15,7 @@ from scrapy.statscollectors import StatsCollector
 
 from crawler.extraction import extract
 from crawler.extraction.model import Article, NoArticle
+from crawler.extraction_pool import ExtractionPool
 from crawler.items import PageItem
 
 
@@ -23,7 +23,7 @@ class ExtractPipeline:
     def __init__(self, workers: int, stats: StatsCollector | None) -> None:
         self.workers = workers
         self.stats = stats
-        self.pool: Executor | None = None
+        self.pool: ExtractionPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -31,20 +31,18 @@ class ExtractPipeline:
 
     def open_spider(self) -> None:
         if self.workers > 0:
-            # forkserver: workers start from a clean process, not a fork of one running a reactor and threads.
-            context = multiprocessing.get_context("forkserver")
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            self.pool = ExtractionPool.acquire(self.workers)
 
     def close_spider(self) -> None:
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool.release()
+            self.pool = None
 
     async def process_item(self, item: PageItem) -> PageItem:
         if self.pool is None:
             result = extract(item.body, item.url, item.headers)
         else:
-            loop = asyncio.get_running_loop()
-            result = await loop.run_in_executor(self.pool, extract, item.body, item.url, item.headers)
+            result = await asyncio.wrap_future(self.pool.submit(extract, item.body, item.url, item.headers))
         item.extraction = result
         if self.stats is not None:
             key = "extract/ok" if isinstance(result, Article) else f"extract/{_reason(result)}"
