@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, case, select, update
 from sqlalchemy.orm import Session
 
 import storage.search  # noqa: F401  (registers the listeners that keep the search index current)
@@ -24,7 +24,8 @@ from crawler.extraction.model import NoArticle
 from storage.dedup import assign_story, reindex_article
 from storage.fingerprint import body_hash
 from storage.models import Article, ArticleVersion, Fetch, Page, RawBlob
-from storage.sql import insert_ignore
+from storage.sql import insert_ignore, insert_returning
+from storage.types import UTCDateTime
 from storage.urls import canonical_url, url_key
 
 
@@ -81,7 +82,7 @@ def record_fetch(
     """Store one fetch (raw bytes always kept) and, for a relevant article, the article itself."""
     page_row = _upsert_page(session, page)
     fetch = Fetch(
-        page_id=page_row.id,
+        page_id=page_row.page_id,
         run_id=run_id,
         requested_url=page.requested_url,
         final_url=page.final_url,
@@ -115,7 +116,35 @@ def load_blob(session: Session, sha256: str) -> bytes:
     return zlib.decompress(blob.data)
 
 
-def _upsert_page(session: Session, page: FetchedPage) -> Page:
+@dataclass(frozen=True, slots=True)
+class _PageRow:
+    page_id: int
+    site_key: str
+    created: bool  # by this fetch: such a page cannot have an article yet
+
+
+# Built once: a page write runs these for every fetch, and SQLAlchemy then reuses the compiled statements.
+_TOUCH_PAGE = (
+    update(Page)
+    .where(Page.url_key == bindparam("key"))
+    .values(
+        fetch_count=Page.fetch_count + 1,
+        last_fetched_at=case(
+            (
+                Page.last_fetched_at < bindparam("at", type_=UTCDateTime()),
+                bindparam("at", type_=UTCDateTime()),
+            ),
+            else_=Page.last_fetched_at,
+        ),
+    )
+    .returning(Page.id, Page.site_key)
+    .execution_options(synchronize_session=False)  # no Page objects are held in the writing session
+)
+_ARTICLE_OF_PAGE = select(Article).where(Article.page_id == bindparam("page_id"))
+
+
+def _upsert_page(session: Session, page: FetchedPage) -> _PageRow:
+    """Create the page row, or count another fetch of it; one statement when the page is new."""
     key = url_key(page.final_url)
     values = {
         "site_key": page.site_key,
@@ -123,51 +152,53 @@ def _upsert_page(session: Session, page: FetchedPage) -> Page:
         "url": canonical_url(page.final_url),
         "first_seen_at": page.fetched_at,
         "last_fetched_at": page.fetched_at,
-        "fetch_count": 0,
+        "fetch_count": 1,
     }
-    insert_ignore(session, Page, values, ["url_key"])
-    row = session.scalars(select(Page).where(Page.url_key == key)).one()
-    row.last_fetched_at = max(row.last_fetched_at, page.fetched_at)
-    row.fetch_count += 1
-    return row
+    created = insert_returning(session, Page, values, ["url_key"], "id")
+    if created is not None:
+        return _PageRow(created, page.site_key, True)
+    page_id, site_key = session.execute(_TOUCH_PAGE, {"key": key, "at": page.fetched_at}).one()
+    return _PageRow(page_id, site_key, False)
 
 
 def _classify(
     session: Session,
-    page: Page,
+    page: _PageRow,
     fetch: Fetch,
     result: ExtractedArticle | NoArticle,
     assessment: Assessment | None,
 ) -> Stored:
     if isinstance(result, NoArticle):
-        return Stored(Outcome.NO_ARTICLE, page.id, fetch.id, detail=f"{result.reason}: {result.detail}")
+        return Stored(Outcome.NO_ARTICLE, page.page_id, fetch.id, detail=f"{result.reason}: {result.detail}")
     if assessment is None or not assessment.relevant:
         reason = assessment.reason if assessment else "not assessed"
-        return Stored(Outcome.NOT_RELEVANT, page.id, fetch.id, detail=reason)
+        return Stored(Outcome.NOT_RELEVANT, page.page_id, fetch.id, detail=reason)
     return _store_article(session, page, fetch, result, assessment)
 
 
 def _store_article(
-    session: Session, page: Page, fetch: Fetch, extracted: ExtractedArticle, assessment: Assessment
+    session: Session, page: _PageRow, fetch: Fetch, extracted: ExtractedArticle, assessment: Assessment
 ) -> Stored:
     digest = body_hash(extracted.body)
-    existing = page.article
+    existing = None if page.created else session.scalars(_ARTICLE_OF_PAGE, {"page_id": page.page_id}).first()
     if existing is not None:
         if existing.body_hash == digest and existing.title == extracted.title:
-            return Stored(Outcome.UNCHANGED, page.id, fetch.id, existing.id)
+            return Stored(Outcome.UNCHANGED, page.page_id, fetch.id, existing.id)
         _fill(existing, extracted, assessment, digest, fetch)
         add_version(session, existing, fetch)
         reindex_article(session, existing)  # later copies of the new text must find this story
-        return Stored(Outcome.UPDATED, page.id, fetch.id, existing.id)
-    article = Article(page_id=page.id, site_key=page.site_key, first_archived_at=fetch.fetched_at)
+        return Stored(Outcome.UPDATED, page.page_id, fetch.id, existing.id)
+    article = Article(page_id=page.page_id, site_key=page.site_key, first_archived_at=fetch.fetched_at)
     _fill(article, extracted, assessment, digest, fetch)
     session.add(article)
     session.flush()
     add_version(session, article, fetch)
     twin = assign_story(session, article)
     if twin is not None:
-        return Stored(Outcome.DUPLICATE, page.id, fetch.id, article.id, f"same story as article {twin.id}")
-    return Stored(Outcome.NEW, page.id, fetch.id, article.id)
+        return Stored(
+            Outcome.DUPLICATE, page.page_id, fetch.id, article.id, f"same story as article {twin.id}"
+        )
+    return Stored(Outcome.NEW, page.page_id, fetch.id, article.id)
 
 
 def _fill(

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Row, Table, exists, insert, select
+from sqlalchemy import Row, Table, bindparam, exists, insert, select
 from sqlalchemy.orm import Session
 
 from storage.dedup_models import DedupBand, DedupMembership
@@ -80,15 +80,22 @@ def index_unbanded(session: Session, batch: int = 500) -> int:
     return len(ids)
 
 
+# Built once and run with bound values for every new copy; an id first, as a twin is the rare case.
+_EXACT_TWIN = (
+    select(Article.id)
+    .where(
+        Article.body_hash == bindparam("digest"),
+        Article.id != bindparam("article_id"),
+        Article.story_id.is_not(None),
+    )
+    .order_by(Article.id)
+    .limit(1)
+)
+
+
 def _exact_twin(session: Session, article: Article) -> Article | None:
-    return session.scalars(
-        select(Article)
-        .where(
-            Article.body_hash == article.body_hash, Article.id != article.id, Article.story_id.is_not(None)
-        )
-        .order_by(Article.id)
-        .limit(1)
-    ).first()
+    twin = session.scalar(_EXACT_TWIN, {"digest": article.body_hash, "article_id": article.id})
+    return None if twin is None else session.get_one(Article, twin)
 
 
 def _band_rows(session: Session, keys: Sequence[tuple[int, int]]) -> Sequence[Row[int, int, int]]:

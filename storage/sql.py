@@ -20,11 +20,13 @@ def _insert_for(session: Session) -> Any:
 
 
 @cache
-def _insert_ignore_statement(insert: Any, model: type[DeclarativeBase], conflict: tuple[str, ...]) -> Any:
+def _insert_ignore_statement(
+    insert: Any, model: type[DeclarativeBase], conflict: tuple[str, ...], returning: tuple[str, ...]
+) -> Any:
     # Built once per table and executed with bound values: SQLAlchemy then reuses the compiled statement
     # instead of building and caching a new one for every row (measured: the dominant cost of a page write).
-    returning = [getattr(model, column) for column in conflict]
-    return insert(model).on_conflict_do_nothing(index_elements=list(conflict)).returning(*returning)
+    columns = [getattr(model, column) for column in returning]
+    return insert(model).on_conflict_do_nothing(index_elements=list(conflict)).returning(*columns)
 
 
 def insert_ignore(
@@ -38,8 +40,21 @@ def insert_ignore(
     The database, not a prior SELECT, decides whether the row exists, so concurrent writers are safe.
     RETURNING, not rowcount, tells the two apart: psycopg 3 reports -1 for the rowcount of such an INSERT.
     """
-    statement = _insert_ignore_statement(_insert_for(session), model, tuple(conflict_columns))
+    conflict = tuple(conflict_columns)
+    statement = _insert_ignore_statement(_insert_for(session), model, conflict, conflict)
     return session.execute(statement, dict(values)).first() is not None
+
+
+def insert_returning(
+    session: Session,
+    model: type[DeclarativeBase],
+    values: Mapping[str, Any],
+    conflict_columns: Sequence[str],
+    column: str,
+) -> Any | None:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING `column`: its value, or None when the row existed."""
+    statement = _insert_ignore_statement(_insert_for(session), model, tuple(conflict_columns), (column,))
+    return session.execute(statement, dict(values)).scalar()
 
 
 def upsert(

@@ -62,6 +62,17 @@ def test_new_then_unchanged_then_updated(engine: Engine) -> None:
         assert versions[0].seen_at == T0
 
 
+def test_refetches_count_and_keep_the_latest_fetch_time(engine: Engine) -> None:
+    store(engine, fetched(URL, at=T0 + timedelta(days=2)), article(URL))
+    store(engine, fetched(URL, at=T0 + timedelta(days=5)), article(URL))
+    late_writer = store(engine, fetched(URL, at=T0 + timedelta(days=3)), article(URL))  # written out of order
+    assert late_writer.outcome is Outcome.UNCHANGED
+    with Session(engine) as session:
+        page = session.scalars(select(Page)).one()
+        assert (page.fetch_count, page.first_seen_at) == (3, T0 + timedelta(days=2))
+        assert page.last_fetched_at == T0 + timedelta(days=5)
+
+
 def test_mobile_twin_and_https_are_the_same_page(engine: Engine) -> None:
     store(engine, fetched("http://127.0.0.1:9/xwzx/a.htm"), article("http://127.0.0.1:9/xwzx/a.htm"))
     twin = "http://127.0.0.1:9/xwzx/a_mobile.htm"
