@@ -226,7 +226,7 @@ def fill_extracted(article: Article, extracted: ExtractedArticle, digest: str) -
     article.correspondents = list(extracted.correspondents)
     article.tags = list(extracted.tags)
     article.images = [{"src": i.src, "caption": i.caption} for i in extracted.images]
-    article.attachments = [{"name": a.name, "url": a.url} for a in extracted.attachments]
+    article.attachments = [{"name": a.name, "url": a.url, "size": a.size} for a in extracted.attachments]
     article.language = extracted.language
     article.extractor_version = extracted.extractor_version
 

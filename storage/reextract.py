@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -87,6 +88,7 @@ def _apply(
     before = {name: getattr(article, name) for name in COMPARED}
     text_before = (article.title, article.body_hash)
     version_before = article.extractor_version
+    extracted = _keep_learnt_sizes(extracted, article.attachments)
     fill_extracted(article, extracted, body_hash(extracted.body))
     changed = [name for name in COMPARED if getattr(article, name) != before[name]]
     if not changed and version_before == article.extractor_version:
@@ -98,3 +100,15 @@ def _apply(
         add_version(session, article, fetch)
         session.flush()
         reindex_article(session, article)
+
+
+def _keep_learnt_sizes(extracted: ExtractedArticle, stored: list[Any]) -> ExtractedArticle:
+    """Attachment sizes a crawl learnt by HEAD request are in no raw page: keep them for the same URL."""
+    known = {a["url"]: a["size"] for a in stored if isinstance(a, dict) and a.get("size") is not None}
+    if not known:
+        return extracted
+    attachments = tuple(
+        replace(a, size=known[a.url]) if a.size is None and a.url in known else a
+        for a in extracted.attachments
+    )
+    return replace(extracted, attachments=attachments)

@@ -1,4 +1,4 @@
-"""Chinese full-text search index (CJK bigrams); 0007 rebuilds it with its facets and fills it.
+"""Chinese full-text search index (CJK bigrams), created empty: 0007 adds columns and fills it.
 
 Revision ID: 0002
 Revises: 0001
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from storage.search import FTS_TABLE, PG_TABLE, rebuild_on
+from storage.search import FTS_TABLE, PG_TABLE
 
 revision = "0002"
 down_revision = "0001"
@@ -30,14 +30,12 @@ def upgrade() -> None:
         # Documents past tsvector's limits are matched by LIKE: a small partial index finds them.
         op.execute(f"CREATE INDEX ix_{PG_TABLE}_long ON {PG_TABLE} (article_id) WHERE long")
     else:
-        # Contentless. 0007 replaces it with today's columns and fills that: the rows written here would
-        # not fit it.
+        # Contentless: the tokens are 3-7x the size of the text and are never read back.
         op.execute(
             f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
             "title, body, content='', tokenize='unicode61 remove_diacritics 2')"
         )
-        return
-    rebuild_on(connection)
+    # Filled by 0007, which gives both tables today's columns: the rows written now would not fit them.
 
 
 def downgrade() -> None:
