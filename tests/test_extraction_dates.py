@@ -25,6 +25,10 @@ from crawler.extraction.dates import SHANGHAI, find_dates, parse_date, same_day,
         ("发布时间：2019年1月25日08:46", datetime(2019, 1, 25, 8, 46, tzinfo=SHANGHAI), "2019年1月25日08:46"),
         ("日期：2020.05.06", datetime(2020, 5, 6, tzinfo=SHANGHAI), "2020.05.06"),
         ("2021/6/21", datetime(2021, 6, 21, tzinfo=SHANGHAI), "2021/6/21"),
+        ("二〇一九年三月二十五日", datetime(2019, 3, 25, tzinfo=SHANGHAI), "二〇一九年三月二十五日"),
+        ("落款：二○二一年十二月十日印发", datetime(2021, 12, 10, tzinfo=SHANGHAI), "二○二一年十二月十日"),
+        ("二〇二〇年十月三十一日", datetime(2020, 10, 31, tzinfo=SHANGHAI), "二〇二〇年十月三十一日"),
+        ("二〇二〇年一月九日", datetime(2020, 1, 9, tzinfo=SHANGHAI), "二〇二〇年一月九日"),
     ],
 )
 def test_find_dates(text: str, expected: datetime, raw: str) -> None:
@@ -41,6 +45,12 @@ def test_find_dates(text: str, expected: datetime, raw: str) -> None:
         "2021-13-01",
         "2021年2月30日",
         "1.2019.12",
+        "二〇一九年",  # a year in running text
+        "二〇一九年三月",
+        "二〇二一年二月三十日",  # no such day
+        "二〇二一年十三月一日",
+        "二〇二一年三月十十日",
+        "二〇二一年三月四十日",
     ],
 )
 def test_no_full_date(text: str) -> None:

@@ -27,6 +27,16 @@ _DATE_PATTERNS = (
     re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?" + _TIME + _OFFSET),
     re.compile(r"(?<![\d.])((?:19|20)\d{2})([-/.])(\d{1,2})\2(\d{1,2})(?![\d.])" + _TIME + _OFFSET),
 )
+# Official documents and some bylines write the date in Chinese numerals: 二〇一九年三月二十五日. The 日 is
+# required, so a bare 二〇一九年 (a year in running text) is never taken for a day.
+_CN_DIGITS = {
+    ch: n
+    for n, chars in enumerate(("〇零○Ｏ", "一", "二", "三", "四", "五", "六", "七", "八", "九"))
+    for ch in chars
+}
+_CN_DATE = re.compile(
+    r"([〇零○Ｏ一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日"
+)
 _URL_PATTERNS = (
     re.compile(r"[/_]t((?:19|20)\d{2})(\d{2})(\d{2})_"),  # TRS: /202106/t20210621_123.shtml
     re.compile(r"/art/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),  # Hanweb classic: /art/2019/1/25/
@@ -68,7 +78,7 @@ def _clock(groups: tuple[str | None, ...]) -> tuple[int, int, int]:
 
 
 def find_dates(text: str) -> list[FoundDate]:
-    """Every full date in a string, in order of appearance (both 2019年1月25日 and 2019-01-25 styles)."""
+    """Every full date in a string, in order of appearance (2019年1月5日, 2019-01-05, 二〇一九年一月五日)."""
     found: list[tuple[int, FoundDate]] = []
     for index, pattern in enumerate(_DATE_PATTERNS):
         for match in pattern.finditer(text):
@@ -80,7 +90,24 @@ def find_dates(text: str) -> list[FoundDate]:
             value = make_date(int(year), int(month), int(day), _clock(rest[:3]), rest[3])
             if value is not None:
                 found.append((match.start(), FoundDate(value, match.group(0).strip())))
+    for match in _CN_DATE.finditer(text):
+        year = int("".join(str(_CN_DIGITS[ch]) for ch in match.group(1)))
+        month, day = _cn_number(match.group(2)), _cn_number(match.group(3))
+        value = make_date(year, month, day) if month and day else None
+        if value is not None:
+            found.append((match.start(), FoundDate(value, match.group(0))))
     return [date for _, date in sorted(found, key=lambda pair: pair[0])]
+
+
+def _cn_number(text: str) -> int | None:
+    """一 .. 三十一 as written in dates (十, 十二, 二十, 二十五); None for anything else."""
+    tens, _, units = text.rpartition("十")
+    if "十" not in text:
+        return _CN_DIGITS.get(text) if len(text) == 1 else None
+    if len(tens) > 1 or len(units) > 1 or "十" in tens:
+        return None
+    value = (_CN_DIGITS.get(tens, -99) if tens else 1) * 10 + (_CN_DIGITS.get(units, -99) if units else 0)
+    return value if value > 0 else None
 
 
 def parse_date(text: str | None) -> FoundDate | None:
