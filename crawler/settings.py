@@ -82,6 +82,7 @@ CANLIAN_BLOCKED_LIMIT = 5  # challenge answers before the crawl closes with reas
 ITEM_PIPELINES = {
     "crawler.pipelines.extract.ExtractPipeline": 100,
     "crawler.pipelines.relevance.RelevancePipeline": 200,
+    "crawler.pipelines.attachments.AttachmentSizePipeline": 250,
     "crawler.pipelines.archive.ArchivePipeline": 300,
 }
 CANLIAN_DATABASE_URL = database_url_from_env()
@@ -92,6 +93,11 @@ CANLIAN_EXTRACT_WORKERS = os.cpu_count() or 1
 CANLIAN_WRITE_BATCH = 50  # pages per archive transaction (see crawler/pipelines/batching.py)
 CANLIAN_WRITE_BATCH_SECONDS = 1.0  # ... or sooner, so a slow crawl's pages never wait long
 CANLIAN_RUN_TRIGGER = "manual"  # manual | scheduled | catch-up | demo: recorded with the run
+# Attachment sizes of kept articles (crawler/pipelines/attachments.py); files are never downloaded.
+# "head": the size the page shows, else a HEAD request's Content-Length; "text": only what the page shows
+# (no extra requests); "off": no sizes recorded.
+CANLIAN_ATTACHMENT_SIZES = "head"
+CANLIAN_ATTACHMENT_HEADS_PER_ARTICLE = 10  # a page listing 200 forms must not cost 200 requests
 
 # --- housekeeping --------------------------------------------------------------------------------------
 LOG_LEVEL = "INFO"

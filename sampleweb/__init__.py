@@ -4,7 +4,7 @@ Used by the demo, the end-to-end tests and the benchmarks. Everything is generat
 (seed, site, article index); nothing is written to disk.
 """
 
-from sampleweb.model import ImageTruth, SiteInfo, TruthRecord
+from sampleweb.model import AttachmentTruth, ImageTruth, SiteInfo, TruthRecord
 from sampleweb.pages import CHROME_MARKERS
 from sampleweb.server import RunningSampleWeb, start
 from sampleweb.sitedefs import site_definitions, write_sites_toml
@@ -12,6 +12,7 @@ from sampleweb.web import SampleWeb
 
 __all__ = [
     "CHROME_MARKERS",
+    "AttachmentTruth",
     "ImageTruth",
     "RunningSampleWeb",
     "SampleWeb",

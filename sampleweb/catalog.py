@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 
-from sampleweb import newsites
+from sampleweb import attachments, newsites
 from sampleweb import sites as S
 from sampleweb.model import Entry, ImageTruth, Story
 from sampleweb.stories import federation_story, news_story, trap_topic, unrelated_topic
@@ -163,7 +163,10 @@ class Catalog:
             ImageTruth(_image_src(site, path, when, index, n), pic.caption)
             for n, pic in enumerate(story.pictures)
         )
-        return Entry(site, index, path, when, site == S.PORTAL, story, story_id, republishes, *meta, images)
+        files = attachments.for_article(self.seed, site, index, self.published(site, index))
+        return Entry(
+            site, index, path, when, site == S.PORTAL, story, story_id, republishes, *meta, images, files
+        )
 
     def _original_story(self, site: str, index: int, kind: str, when: datetime) -> Story:
         rng = random.Random(f"{self.seed}|{site}|{index}|story")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from sampleweb import attachments
 from sampleweb.catalog import Catalog
 from sampleweb.model import Entry
 from sampleweb.pages import Response, body_html, e, gov_meta, html_response, not_found, relative
@@ -72,7 +73,7 @@ def article(entry: Entry) -> Response:
 <div class="TRS_Editor">
 {_body(entry)}
 </div>
-<div class="bianji">编辑：{e(entry.editors[0])}</div>
+{attachments.block(entry)}<div class="bianji">编辑：{e(entry.editors[0])}</div>
 </div>
 {_FOOT}</body></html>"""
     return html_response(html)
@@ -81,6 +82,7 @@ def article(entry: Entry) -> Response:
 def mobile_article(entry: Entry) -> Response:
     """The _mobile.htm twin: same story, a lighter template, a canonical link back."""
     story = entry.story
+    desktop = entry.path.rsplit("/", 1)[1]
     html = f"""{_HEAD.format(title=e(story.title), meta=f'<link rel="canonical" href="{entry.path}">')}
 <body class="m"><header><a href="/">中国残联</a></header>
 <article><h1>{e(story.title)}</h1>
@@ -89,7 +91,7 @@ def mobile_article(entry: Entry) -> Response:
 {_body(entry)}
 </section>
 <p class="m-editor">编辑：{e(entry.editors[0])}</p></article>
-<footer><a href="{entry.path.rsplit("/", 1)[1]}">电脑版</a></footer></body></html>"""
+{attachments.block(entry)}<footer><a href="{desktop}">电脑版</a></footer></body></html>"""
     return html_response(html)
 
 

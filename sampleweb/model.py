@@ -49,6 +49,14 @@ class ImageTruth:
 
 
 @dataclass(frozen=True, slots=True)
+class AttachmentTruth:
+    name: str  # the link text without the size
+    src: str  # absolute path on the site, e.g. /xwzx/clyw2/202106/P020210621000005_1.pdf
+    size: int  # bytes served (GET and HEAD Content-Length)
+    size_shown: bool  # the page prints the size next to the link
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One article as a site publishes it: the story plus that site's metadata and placement."""
 
@@ -65,6 +73,7 @@ class Entry:
     editors: tuple[str, ...]
     correspondents: tuple[str, ...]
     images: tuple[ImageTruth, ...]
+    attachments: tuple[AttachmentTruth, ...] = ()  # 附件 linked below the body
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +96,9 @@ class TruthRecord:
     story_id: str
     republishes: str | None
     canonical: str | None = None  # for mobile twins: the desktop path
+    attachments: tuple[AttachmentTruth, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (tuples become lists)."""
-        data = asdict(self)  # recurses into the ImageTruth records already
+        data = asdict(self)  # recurses into the ImageTruth and AttachmentTruth records already
         return {key: list(v) if isinstance(v, tuple) else v for key, v in data.items()}

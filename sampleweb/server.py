@@ -13,21 +13,23 @@ from types import TracebackType
 from sampleweb.sitedefs import site_definitions, write_sites_toml
 from sampleweb.web import SampleWeb
 
-KINDS = ("list", "article", "robots", "private", "other")
+KINDS = ("list", "article", "robots", "private", "attachment", "other")
 
 
 class Counters:
-    """Requests per site and kind, and per site and path; thread-safe."""
+    """Requests per site and kind, per site and path, and per site, kind and method; thread-safe."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._kinds: Counter[tuple[str, str]] = Counter()
         self._paths: Counter[tuple[str, str]] = Counter()
+        self._methods: Counter[tuple[str, str, str]] = Counter()
 
-    def add(self, site: str, kind: str, path: str) -> None:
+    def add(self, site: str, kind: str, path: str, method: str = "GET") -> None:
         with self._lock:
             self._kinds[site, kind] += 1
             self._paths[site, path] += 1
+            self._methods[site, kind, method] += 1
 
     def get(self, site: str, kind: str) -> int:
         with self._lock:
@@ -44,6 +46,15 @@ class Counters:
             sites = sorted({site for site, _ in self._kinds})
             return {s: {k: self._kinds[s, k] for k in KINDS} for s in sites}
 
+    def methods(self, kind: str) -> dict[str, int]:
+        """Requests of ``kind`` across all sites by HTTP method, e.g. {"HEAD": 12}."""
+        with self._lock:
+            found: Counter[str] = Counter()
+            for (_, k, method), n in self._methods.items():
+                if k == kind:
+                    found[method] += n
+            return dict(found)
+
     def paths(self, site: str) -> dict[str, int]:
         """How often each path (with query) of ``site`` was requested."""
         with self._lock:
@@ -53,6 +64,7 @@ class Counters:
         with self._lock:
             self._kinds.clear()
             self._paths.clear()
+            self._methods.clear()
 
 
 def _address(server: socketserver.BaseServer) -> str:
@@ -78,7 +90,7 @@ def _handler(web: SampleWeb, site: str, counters: Counters) -> type[BaseHTTPRequ
             self._serve("POST", self.rfile.read(length) if length else b"")
 
         def _serve(self, method: str, body: bytes | None = None) -> None:
-            counters.add(site, web.classify(site, self.path), self.path)
+            counters.add(site, web.classify(site, self.path), self.path, method)
             host = self.headers.get("Host") or _address(self.server)
             status, headers, payload = web.respond(site, method, self.path, body, f"http://{host}")
             if status == 200 and method in ("GET", "HEAD"):

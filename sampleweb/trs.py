@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from email.utils import format_datetime
 
+from sampleweb import attachments
 from sampleweb.catalog import Catalog
 from sampleweb.model import Entry
 from sampleweb.pages import Response, body_html, e, html_response, not_found, relative
@@ -80,7 +81,8 @@ def article(catalog: Catalog, entry: Entry) -> Response:
     lines = [f"<p>通讯员：{e(c)}</p>" for c in entry.correspondents]
     lines.append(f"<p>编辑：{e(entry.editors[0])}</p>")
     editor_box = "\n".join(lines)
-    editor_part = f'<div class="TRS_Editor">\n{body}\n</div>\n<div class="editor">{editor_box}</div>'
+    files = attachments.block(entry)
+    editor_part = f'<div class="TRS_Editor">\n{body}\n</div>\n{files}<div class="editor">{editor_box}</div>'
     if entry.index % 3 != 0:  # most templates wrap the body in div#content, some do not
         editor_part = f'<div id="content">\n{editor_part}\n</div>'
     meta = f'<meta name="ArticleTitle" content="{e(story.title)}">'

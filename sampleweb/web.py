@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from sampleweb import cdpf, citynews, hanweb, newweb, trs
+from sampleweb import attachments, cdpf, citynews, hanweb, newweb, trs
 from sampleweb import sites as S
 from sampleweb.catalog import Catalog
 from sampleweb.model import Entry, Para, SiteInfo, TruthRecord
@@ -59,6 +59,9 @@ class SampleWeb:
             return text_response(self._robots(site_key, base))
         if parts.path.endswith(".jpg"):
             return 200, {"Content-Type": "image/gif"}, PIXEL
+        attachment_of = attachments.index_in_path(site_key, parts.path)
+        if attachment_of is not None:
+            return self._attachment(site_key, attachment_of, parts.path)
         found = self.catalog.index_of(site_key, _article_key(site_key, parts.path, parts.query))
         if found is not None:
             return self._article(site_key, *found)
@@ -89,6 +92,12 @@ class SampleWeb:
         if site_key == S.CDPF:
             return cdpf.mobile_article(entry) if mobile else cdpf.article(entry)
         return citynews.article(entry)
+
+    def _attachment(self, site_key: str, index: int, path: str) -> Response:
+        if not 0 <= index < self.articles_per_site:
+            return not_found()
+        published = self.catalog.published(site_key, index)
+        return attachments.file_response(self.seed, site_key, index, published, path) or not_found()
 
     def _other(self, site_key: str, path: str, query: str, body: bytes | None, base: str) -> Response:
         catalog = self.catalog
@@ -121,6 +130,8 @@ class SampleWeb:
             return "robots"
         if path.startswith("/private/"):
             return "private"
+        if attachments.index_in_path(site_key, path) is not None:
+            return "attachment"
         if self.catalog.index_of(site_key, _article_key(site_key, path, parts.query)) is not None:
             return "article"
         if site_key in newweb.NEW_SITES:
@@ -183,4 +194,5 @@ def _record(entry: Entry, mobile: bool = False) -> TruthRecord:
         story_id=entry.story_id,
         republishes=entry.republishes,
         canonical=entry.path if mobile else None,
+        attachments=entry.attachments,
     )

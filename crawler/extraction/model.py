@@ -31,6 +31,7 @@ class Image:
 class Attachment:
     name: str
     url: str  # absolute URL
+    size: int | None = None  # bytes: as the page states it, or from a HEAD request's Content-Length
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,77 @@
+"""`canlian reextract` keeps attachment sizes a crawl learnt by HEAD request: they are in no raw page."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crawler.cli import main
+from crawler.extraction import Article as ExtractedArticle
+from crawler.extraction import extract
+from storage.archive import Assessment, FetchedPage, record_fetch
+from storage.engine import create_archive_engine
+from storage.models import Article
+from storage.runs import SiteInfo, upsert_site
+from storage.schema import upgrade
+from storage.transactions import write_transaction
+
+PAGE = (
+    "<html><head><meta charset='utf-8'><title>关于发放残疾人两项补贴的通知</title></head><body>"
+    "<h1>关于发放残疾人两项补贴的通知</h1><div class='info'>发布时间：2026-03-02 09:00 来源：区残联</div>"
+    "<div id='zoom'><p>区残联今年为全区1859名困难残疾人发放生活补贴，共计1064.62万元。</p>"
+    "<p>3295名重度残疾人领取护理补贴，补贴标准逐年提高。</p>"
+    "<p>附件：<a href='/files/list.pdf'>名单.pdf</a>（356KB）</p>"
+    "<p>附件：<a href='/files/form.docx'>申请表.docx</a></p>"
+    "<p>附件：<a href='/files/guide.pdf'>说明.pdf</a></p></div></body></html>"
+).encode()
+URL = "http://127.0.0.1:9/art/2026/3/2/art_1_2.html"
+FILES = "http://127.0.0.1:9/files/"
+
+
+@pytest.fixture
+def archived(tmp_path: Path) -> str:
+    """One article as a crawl stored it: the form's size learnt by HEAD, the guide's HEAD failed."""
+    url = f"sqlite:///{tmp_path / 'archive.db'}"
+    engine = create_archive_engine(url)
+    upgrade(engine)
+    current = extract(PAGE, URL, {"Content-Type": "text/html"})
+    assert isinstance(current, ExtractedArticle)
+    assert [a.size for a in current.attachments] == [356 * 1024, None, None]
+    listed, form, guide = current.attachments
+    crawled = replace(current, attachments=(listed, replace(form, size=20761), guide))
+    page = FetchedPage("county", URL, URL, 200, {"Content-Type": "text/html"}, PAGE, datetime.now(UTC))
+
+    def write(session: Session) -> None:
+        upsert_site(
+            session, SiteInfo("county", "县", "county", "浙江省", None, None, False), datetime.now(UTC)
+        )
+        record_fetch(session, page, crawled, Assessment(relevant=True, score=1.0))
+
+    write_transaction(engine, write)
+    engine.dispose()
+    return url
+
+
+def _attachments(database_url: str) -> list[dict[str, object]]:
+    engine = create_archive_engine(database_url)
+    with Session(engine) as session:
+        stored = session.scalars(select(Article)).one().attachments
+    engine.dispose()
+    return stored
+
+
+def test_sizes_learnt_by_head_survive_reextraction(archived: str, capsys: pytest.CaptureFixture[str]) -> None:
+    expected = [
+        {"name": "名单.pdf", "url": FILES + "list.pdf", "size": 356 * 1024},
+        {"name": "申请表.docx", "url": FILES + "form.docx", "size": 20761},
+        {"name": "说明.pdf", "url": FILES + "guide.pdf", "size": None},
+    ]
+    assert _attachments(archived) == expected
+    assert main(["--database", archived, "reextract"]) == 0
+    assert "0 changed, 1 unchanged" in capsys.readouterr().out
+    assert _attachments(archived) == expected
