@@ -13,6 +13,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 
 from crawler.items import PageItem
+from crawler.request_kinds import ARTICLE, KIND, LIST
 from crawler.sites import Site
 from spiders.strategies import STRATEGIES, ListPage, ListRequest, ListStrategy
 
@@ -36,11 +37,11 @@ class SiteSpider(scrapy.Spider):
             body=request.body,
             headers=dict(request.headers) or None,
             callback=self.parse_listing,
-            meta={"list_state": request.state, "canlian_kind": "list", **self.proxy_meta()},
+            meta={"list_state": request.state, KIND: LIST, **self.proxy_meta()},
         )
 
     def article_request(self, url: str, revisit: bool = False) -> scrapy.Request:
-        meta = {"canlian_kind": "article", "canlian_revisit": revisit, **self.proxy_meta()}
+        meta = {KIND: ARTICLE, "canlian_revisit": revisit, **self.proxy_meta()}
         return scrapy.Request(url, callback=self.parse_article_page, meta=meta)
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -184,7 +184,7 @@ def _store_article(
     if existing is not None:
         if existing.body_hash == digest and existing.title == extracted.title:
             return Stored(Outcome.UNCHANGED, page.page_id, fetch.id, existing.id)
-        _fill(existing, extracted, assessment, digest, fetch)
+        _fill(existing, keep_learnt_sizes(extracted, existing.attachments), assessment, digest, fetch)
         add_version(session, existing, fetch)
         reindex_article(session, existing)  # later copies of the new text must find this story
         return Stored(Outcome.UPDATED, page.page_id, fetch.id, existing.id)
@@ -229,6 +229,19 @@ def fill_extracted(article: Article, extracted: ExtractedArticle, digest: str) -
     article.attachments = [{"name": a.name, "url": a.url, "size": a.size} for a in extracted.attachments]
     article.language = extracted.language
     article.extractor_version = extracted.extractor_version
+
+
+def keep_learnt_sizes(extracted: ExtractedArticle, stored: list[Any]) -> ExtractedArticle:
+    """Attachment sizes a crawl learnt by HEAD request are in no raw page: keep them for the same URL
+    when a new extraction of the page (a revisit, `canlian reextract`) finds none."""
+    known = {a["url"]: a["size"] for a in stored if isinstance(a, dict) and a.get("size") is not None}
+    if not known:
+        return extracted
+    attachments = tuple(
+        replace(a, size=known[a.url]) if a.size is None and a.url in known else a
+        for a in extracted.attachments
+    )
+    return replace(extracted, attachments=attachments)
 
 
 def add_version(session: Session, article: Article, fetch: Fetch) -> None:

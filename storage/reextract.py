@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler.extraction.model import Article as ExtractedArticle
 from crawler.extraction.model import NoArticle
-from storage.archive import add_version, fill_extracted, load_blob
+from storage.archive import add_version, fill_extracted, keep_learnt_sizes, load_blob
 from storage.dedup import reindex_article
 from storage.fingerprint import body_hash
 from storage.models import Article, Fetch
@@ -88,7 +87,7 @@ def _apply(
     before = {name: getattr(article, name) for name in COMPARED}
     text_before = (article.title, article.body_hash)
     version_before = article.extractor_version
-    extracted = _keep_learnt_sizes(extracted, article.attachments)
+    extracted = keep_learnt_sizes(extracted, article.attachments)
     fill_extracted(article, extracted, body_hash(extracted.body))
     changed = [name for name in COMPARED if getattr(article, name) != before[name]]
     if not changed and version_before == article.extractor_version:
@@ -100,15 +99,3 @@ def _apply(
         add_version(session, article, fetch)
         session.flush()
         reindex_article(session, article)
-
-
-def _keep_learnt_sizes(extracted: ExtractedArticle, stored: list[Any]) -> ExtractedArticle:
-    """Attachment sizes a crawl learnt by HEAD request are in no raw page: keep them for the same URL."""
-    known = {a["url"]: a["size"] for a in stored if isinstance(a, dict) and a.get("size") is not None}
-    if not known:
-        return extracted
-    attachments = tuple(
-        replace(a, size=known[a.url]) if a.size is None and a.url in known else a
-        for a in extracted.attachments
-    )
-    return replace(extracted, attachments=attachments)

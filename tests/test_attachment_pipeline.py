@@ -24,8 +24,9 @@ from sqlalchemy.orm import Session
 from crawler.extraction.model import Article, Attachment, NoArticle, NoArticleReason
 from crawler.items import PageItem
 from crawler.middlewares.challenges import ChallengeBlocked
-from crawler.pipelines.attachments import ATTACHMENT_KIND, AttachmentSizePipeline
+from crawler.pipelines.attachments import AttachmentSizePipeline
 from crawler.relevance import Relevance
+from crawler.request_kinds import ATTACHMENT
 from crawler.sites import parse_site
 from crawler.spiderloader import spider_class_for
 from sampleweb import RunningSampleWeb, SampleWeb, site_definitions, start, write_sites_toml
@@ -115,7 +116,7 @@ def test_head_fills_missing_sizes_and_keeps_those_the_page_shows() -> None:
         ("HEAD", _file("c.xls")),
     ]
     request = engine.requests[0]
-    assert request.meta["canlian_kind"] == ATTACHMENT_KIND and request.dont_filter
+    assert request.meta["canlian_kind"] == ATTACHMENT and request.dont_filter
     assert request.headers[b"Accept-Encoding"] == b"identity"
     counts = {k: v for k, v in stats.get_stats().items() if k.startswith("attachments/")}
     assert counts == {

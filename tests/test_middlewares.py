@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 import scrapy
-from scrapy.http import HtmlResponse
+from scrapy.http import HtmlResponse, Response
 from scrapy.utils.test import get_crawler
 
 from crawler.middlewares.challenges import ChallengeBlocked, ChallengeDetector, is_challenge
 from crawler.middlewares.private_guard import PrivateAddressBlocked, PrivateAddressGuard, is_public
 from crawler.middlewares.robots import DISALLOW_ALL, robots_policy
+from crawler.request_kinds import ATTACHMENT, KIND
 from crawler.sites import parse_site
 from crawler.spiderloader import spider_class_for
 
@@ -144,6 +145,15 @@ def test_challenges_are_counted_never_passed_on_and_close_the_crawl_at_the_limit
     ok_request = scrapy.Request("https://www.example.gov.cn/ok.html")
     ok = HtmlResponse(ok_request.url, body="<p>文章</p>".encode(), request=ok_request, encoding="utf-8")
     assert detector.process_response(ok_request, ok) is ok
+
+
+def test_a_refused_attachment_head_is_not_a_challenge() -> None:
+    crawler = crawler_for(start="https://www.example.gov.cn/")
+    detector = ChallengeDetector(crawler, limit=1)
+    request = scrapy.Request("https://www.example.gov.cn/files/a.pdf", method="HEAD", meta={KIND: ATTACHMENT})
+    response = Response(request.url, status=403, request=request)
+    assert detector.process_response(request, response) is response, "left to the attachment pipeline"
+    assert crawler.stats.get_value("blocked/total") is None
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from crawler.extraction.render import render_blocks
 from crawler.extraction.titles import pick_title
 
 # Bump whenever a change alters output for the same input: `canlian reextract` keys on it.
-EXTRACTOR_VERSION = "canlian-extract/1.0"
+EXTRACTOR_VERSION = "canlian-extract/1.1"  # 1.1: attachment sizes, dates in Chinese numerals
 _MAX_BAD_SHARE = 0.05
 _CJK = re.compile(r"[\u3400-\u9fff]")
 

@@ -16,6 +16,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
+from crawler.request_kinds import ATTACHMENT, KIND
+
 CHALLENGE_STATUSES = frozenset({403, 412, 512, 521})
 # Markers of challenge pages that may come with a 200: inline scripts that set clearance cookies.
 CHALLENGE_MARKERS = (b"$_ts", b"__jsl_clearance", b"EO_Bot_Ssid", b"__tst_status", b"_waf_bd8ce2ce37")
@@ -49,6 +51,10 @@ class ChallengeDetector:
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Response:
         if request.url.endswith("/robots.txt") or not is_challenge(response.status, response.body):
+            return response
+        if request.meta.get(KIND) == ATTACHMENT:
+            # A HEAD for an attachment's size: many servers refuse HEAD with 403. Not a challenge to count
+            # towards closing the crawl; the attachment pipeline records the size as unknown.
             return response
         stats = self.crawler.stats
         if stats is not None:

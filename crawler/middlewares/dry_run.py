@@ -10,7 +10,7 @@ from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
-from crawler.middlewares.incremental import KIND
+from crawler.request_kinds import ARTICLE, KIND
 
 
 class WouldFetch(IgnoreRequest):
@@ -28,7 +28,7 @@ class DryRun:
         return cls(crawler)
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
-        if request.meta.get(KIND) != "article":
+        if request.meta.get(KIND) != ARTICLE:
             return
         site = self.crawler.spider.name if self.crawler.spider else "?"
         revisit = " (revisit)" if request.meta.get("canlian_revisit") else ""

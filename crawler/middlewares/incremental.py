@@ -23,10 +23,9 @@ from sqlalchemy.orm import Session
 
 from crawler.archive_writer import ArchiveWriter
 from crawler.extraction.dates import SHANGHAI, url_date
+from crawler.request_kinds import ARTICLE, KIND, LIST
 from storage.incremental import due_revisits, known_page_keys, list_validators, remember_list_page
 from storage.urls import url_key
-
-KIND = "canlian_kind"  # request meta: "list" or "article", set by SiteSpider
 
 
 class ListNotModified(IgnoreRequest):
@@ -117,7 +116,7 @@ class IncrementalFilter(_ArchiveReader):
     def _filter(self, output: list[Any]) -> list[Any]:
         """The callback's output without known articles, and without further list pages when nothing on
         this one was new."""
-        articles = [r for r in output if isinstance(r, Request) and r.meta.get(KIND) == "article"]
+        articles = [r for r in output if isinstance(r, Request) and r.meta.get(KIND) == ARTICLE]
         fresh = {id(r) for r in articles if self._wanted(r)}
         stop_paging = bool(articles) and not fresh
         if stop_paging:
@@ -176,7 +175,7 @@ class ConditionalGet(_ArchiveReader):
             writer.release()
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
-        if request.meta.get(KIND) != "list":
+        if request.meta.get(KIND) != LIST:
             return
         etag, modified = self.validators.get(url_key(request.url), (None, None))
         if etag:
@@ -187,7 +186,7 @@ class ConditionalGet(_ArchiveReader):
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Response:
-        if request.meta.get(KIND) != "list":
+        if request.meta.get(KIND) != LIST:
             return response
         if response.status == 304:
             self.inc("incremental/list_not_modified")

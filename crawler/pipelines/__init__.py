@@ -1,3 +1,3 @@
 """Item pipelines, one concern per module, in this order (see ITEM_PIPELINES):
-100 extract -> 200 relevance -> 300 archive.
+100 extract -> 200 relevance -> 250 attachment sizes -> 300 archive.
 """

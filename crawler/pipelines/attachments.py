@@ -17,6 +17,7 @@ Stats, one per attachment of a kept article: `attachments/size_from_text`, `atta
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from typing import Self
 from urllib.parse import urlsplit
@@ -28,12 +29,9 @@ from scrapy.http import Response
 from crawler.extraction.model import Article, Attachment
 from crawler.items import PageItem
 from crawler.middlewares.challenges import ChallengeBlocked
-from crawler.middlewares.incremental import KIND
+from crawler.request_kinds import ATTACHMENT, KIND
 
 MODES = ("head", "text", "off")
-# Request meta `canlian_kind` of a HEAD: neither "list" nor "article", so the conditional-GET and dry-run
-# middlewares leave it alone; it never reaches a spider callback or the incremental spider middleware.
-ATTACHMENT_KIND = "attachment"
 REFUSING_STATUSES = frozenset({403, 405, 501})
 _HEAD_HEADERS = {
     "Accept": "*/*",
@@ -50,6 +48,8 @@ class AttachmentSizePipeline:
         self.mode = mode
         self.heads_per_article = heads_per_article
         self.refusing_hosts: set[str] = set()
+        self.accepting_hosts: set[str] = set()
+        self.probing: dict[str, asyncio.Lock] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -89,9 +89,17 @@ class AttachmentSizePipeline:
 
     async def _head_size(self, url: str) -> int | None:
         host = urlsplit(url).netloc
-        if host in self.refusing_hosts:
-            self._inc("attachments/head_skipped")
-            return None
+        if host in self.accepting_hosts:
+            return await self._head(url, host)
+        # Until a host has answered one HEAD, its HEADs go one at a time: articles processed side by side
+        # would otherwise each send a first HEAD to a host that refuses them all.
+        async with self.probing.setdefault(host, asyncio.Lock()):
+            if host in self.refusing_hosts:
+                self._inc("attachments/head_skipped")
+                return None
+            return await self._head(url, host)
+
+    async def _head(self, url: str, host: str) -> int | None:
         request = Request(url, method="HEAD", headers=_HEAD_HEADERS, meta=self._meta(), dont_filter=True)
         try:
             response = await self.crawler.engine.download_async(request)
@@ -107,11 +115,12 @@ class AttachmentSizePipeline:
             if response.status in REFUSING_STATUSES:
                 self.refusing_hosts.add(host)
             return None
+        self.accepting_hosts.add(host)
         return _content_length(response)
 
     def _meta(self) -> dict[str, str]:
         proxy_meta = getattr(self.crawler.spider, "proxy_meta", None)
-        return {KIND: ATTACHMENT_KIND, **(proxy_meta() if callable(proxy_meta) else {})}
+        return {KIND: ATTACHMENT, "dont_retry": True, **(proxy_meta() if callable(proxy_meta) else {})}
 
     def _inc(self, key: str, count: int = 1) -> None:
         if count and self.crawler.stats is not None:
