@@ -8,12 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, not_, select
 from sqlalchemy.orm import Session
 
-from storage.models import Article, ListPageState, Page
+from crawler.extraction.model import NoArticleReason
+from storage.models import Article, Fetch, ListPageState, Page
 from storage.sql import upsert
 from storage.urls import url_key
+
+EXTRACTION_FAILED = NoArticleReason.EXTRACTION_FAILED.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,9 +25,13 @@ class Revisit:
     last_fetched_at: datetime
 
 
+# A fetch whose extraction crashed (a bug, a killed worker) settles nothing: the page is fetched again.
+_SETTLED = exists().where(Fetch.page_id == Page.id, not_(Fetch.detail.like(f"{EXTRACTION_FAILED}:%")))
+
+
 def known_page_keys(session: Session, site_key: str) -> set[str]:
-    """Scheme-less keys of every page of the site that was fetched and stored."""
-    return set(session.scalars(select(Page.url_key).where(Page.site_key == site_key)))
+    """Scheme-less keys of every page of the site that was fetched and stored (not only failed to extract)."""
+    return set(session.scalars(select(Page.url_key).where(Page.site_key == site_key, _SETTLED)))
 
 
 def due_revisits(

@@ -12,9 +12,11 @@ from crawler.extraction.model import Article as Extracted
 from crawler.extraction.model import NoArticle, NoArticleReason
 from storage.archive import Assessment, FetchedPage, Outcome, load_blob, record_fetch
 from storage.fingerprint import body_hash
+from storage.incremental import known_page_keys
 from storage.models import Article, ArticleVersion, Fetch, Page, RawBlob, SiteRecord
 from storage.runs import SiteInfo, upsert_site
 from storage.transactions import write_transaction
+from storage.urls import url_key
 
 T0 = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
 RELEVANT = Assessment(relevant=True, score=0.9, terms=("残联",), reason="strong term in title")
@@ -71,6 +73,17 @@ def test_refetches_count_and_keep_the_latest_fetch_time(engine: Engine) -> None:
         page = session.scalars(select(Page)).one()
         assert (page.fetch_count, page.first_seen_at) == (3, T0 + timedelta(days=2))
         assert page.last_fetched_at == T0 + timedelta(days=5)
+
+
+def test_a_page_whose_extraction_crashed_is_fetched_again_next_night(engine: Engine) -> None:
+    crashed, empty = "http://127.0.0.1:9/art/crashed.html", "http://127.0.0.1:9/art/empty.html"
+    store(engine, fetched(crashed), NoArticle(NoArticleReason.EXTRACTION_FAILED, "ValueError()"))
+    store(engine, fetched(empty), NoArticle(NoArticleReason.NO_MAIN_CONTENT))
+    with Session(engine) as session:
+        assert known_page_keys(session, "county") == {url_key(empty)}, "raw kept, but not settled"
+    store(engine, fetched(crashed, at=T0 + timedelta(days=1)), article(crashed))
+    with Session(engine) as session:
+        assert known_page_keys(session, "county") == {url_key(empty), url_key(crashed)}
 
 
 def test_mobile_twin_and_https_are_the_same_page(engine: Engine) -> None:

@@ -19,6 +19,7 @@ class NoArticleReason(StrEnum):
     CHALLENGE_PAGE = "challenge_page"  # anti-bot interstitial (瑞数 412, 加速乐 521, EdgeOne)
     NO_MAIN_CONTENT = "no_main_content"  # a list, index or shell page: no article body found
     NO_TITLE = "no_title"  # a body but nothing that can serve as a title
+    EXTRACTION_FAILED = "extraction_failed"  # the extractor raised or its worker died: a bug, logged
 
 
 @dataclass(frozen=True, slots=True)

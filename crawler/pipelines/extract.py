@@ -8,15 +8,18 @@ pipeline awaits the result.
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Self
 
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from crawler.extraction import extract
-from crawler.extraction.model import Article, NoArticle
+from crawler.extraction.model import Article, NoArticle, NoArticleReason
 from crawler.extraction_pool import ExtractionPool
 from crawler.items import PageItem
+
+logger = logging.getLogger(__name__)
 
 
 class ExtractPipeline:
@@ -39,15 +42,23 @@ class ExtractPipeline:
             self.pool = None
 
     async def process_item(self, item: PageItem) -> PageItem:
-        if self.pool is None:
-            result = extract(item.body, item.url, item.headers)
-        else:
-            result = await asyncio.wrap_future(self.pool.submit(extract, item.body, item.url, item.headers))
+        try:
+            result = await self._extract(item)
+        except Exception as error:
+            # A page the extractor cannot handle (a bug, or a worker killed mid-page) is still archived with
+            # its raw bytes, as a page without an article, so `canlian reextract` can retry it once fixed.
+            logger.error("extraction of %s failed: %r", item.url, error, exc_info=error)
+            result = NoArticle(NoArticleReason.EXTRACTION_FAILED, repr(error)[:500])
         item.extraction = result
         if self.stats is not None:
             key = "extract/ok" if isinstance(result, Article) else f"extract/{_reason(result)}"
             self.stats.inc_value(key)
         return item
+
+    async def _extract(self, item: PageItem) -> Article | NoArticle:
+        if self.pool is None:
+            return extract(item.body, item.url, item.headers)
+        return await asyncio.wrap_future(self.pool.submit(extract, item.body, item.url, item.headers))
 
 
 def _reason(result: NoArticle) -> str:
