@@ -26,7 +26,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from bench.procstat import Sample, watch
+from bench.procstat import Sample, rss_and_cpu, watch
 from crawler.extraction import extract
 
 
@@ -145,6 +145,8 @@ def report(args: argparse.Namespace, crawl: CrawlMeasure, extract_rate: float, e
         f"| extraction only, one process ({extracted} of the same pages) | {extract_rate:.1f} pages/s |",
         f"| full pipeline / ({cores} cores x extraction only) | {rate / (cores * extract_rate):.2f} |",
         f"| CPU used by the crawl tree | {cpu / crawl.seconds:.2f} cores on average |",
+        f"| CPU used by the sample-web server (same machine) | {crawl.server_cpu_seconds / crawl.seconds:.2f}"
+        " cores on average |",
         f"| peak RSS of the crawl tree, by thirds of the run | {thirds_text} MB |",
         f"| peak RSS overall | {peak:.0f} MB |",
         f"| median RSS | {median_rss:.0f} MB |",
@@ -168,6 +170,7 @@ def main() -> int:
         server, sites = serve(args.articles_per_site, workdir)
         try:
             crawl = run_crawl(database, sites, args.workers, workdir / "crawl.log")
+            crawl.server_cpu_seconds = rss_and_cpu([server.pid])[1]
         finally:
             server.terminate()
             server.wait(10)

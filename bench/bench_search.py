@@ -36,9 +36,10 @@ from sampleweb.sites import JIANGSU, NATIONAL, XIUZHOU
 from sampleweb.stories import federation_story
 from storage.engine import create_archive_engine
 from storage.models import Article, Fetch, Page, SiteRecord
-from storage.queries import Filters, search
+from storage.queries import Filters, matching, search
 from storage.schema import upgrade
 from storage.search import add_rows
+from storage.search_tokens import parse_query
 
 LOCALES = (XIUZHOU, *JIANGSU, *NATIONAL)
 SITES = (
@@ -227,28 +228,33 @@ def substring_ids(session: Session, query: str) -> set[int]:
     return {row[0] for row in session.execute(text(sql), {"q": query})}
 
 
-def measure(engine: Engine, queries: dict[int, list[str]], recall_sample: int) -> list[str]:
-    rows = []
+def matching_ids(session: Session, query: str) -> set[int]:
+    """Every copy the index finds (the statement `search` pages through), without loading records."""
+    statement = matching(session, parse_query(query), Filters(), None)
+    return {row[0] for row in session.execute(statement)}
+
+
+def measure(engine: Engine, queries: dict[int, list[str]], recall_sample: int) -> Iterator[str]:
+    """Table rows, yielded as they are measured (a long run shows progress and keeps what it measured)."""
     with Session(engine) as session:
         for length, group in queries.items():
             search(session, group[0])  # warm the cache once per group
             for name, filters in FILTERS.items():
                 latencies = [timed(lambda q=q, f=filters: search(session, q, f)) for q in group]  # type: ignore[misc]
-                rows.append(f"| {length}-char top-20, filter {name} | {percentiles(latencies)} | |")
+                yield f"| {length}-char top-20, filter {name} | {percentiles(latencies)} | |"
             misses = total = 0
             for query in group[:recall_sample]:
                 expected = substring_ids(session, query)
-                found = {h.record.id for h in search(session, query, copies=True, limit=10**9)}
+                found = matching_ids(session, query)
                 total += len(expected)
                 misses += len(expected - found)
             recall = 1.0 if total == 0 else (total - misses) / total
-            rows.append(
+            yield (
                 f"| {length}-char recall vs substring ({recall_sample} queries, {total} hits)"
                 f" | | {recall:.4f} |"
             )
             like = [timed(lambda q=q: like_top20(session, q)) for q in group[:10]]  # type: ignore[misc]
-            rows.append(f"| {length}-char plain LIKE top-20 (10 queries) | {percentiles(like)} | |")
-    return rows
+            yield f"| {length}-char plain LIKE top-20 (10 queries) | {percentiles(like)} | |"
 
 
 def archive_size(engine: Engine, path: Path | None) -> str:
@@ -334,23 +340,31 @@ def run(
     queries: dict[int, list[str]],
     recall_sample: int,
     export: bool,
+    reuse: bool = False,
 ) -> None:
     server = None
     path: Path | None = None
     if backend == "sqlite":
         path = workdir / f"bench-{size}.db"
-        for old in workdir.glob(path.name + "*"):
-            old.unlink()
+        if not reuse:
+            for old in workdir.glob(path.name + "*"):
+                old.unlink()
         url = f"sqlite:///{path}"
     else:
         server, url = start_postgres()
     engine = create_archive_engine(url)
     try:
-        seconds, mean_length = build(engine, size)
-        print(f"\n### {backend}, {size} articles (mean body {mean_length:.0f} characters)\n")
-        print(
-            f"build: {seconds:.0f} s, {size / seconds:.0f} articles/s; size: {archive_size(engine, path)}\n"
-        )
+        if reuse and path is not None and path.exists():
+            upgrade(engine)
+            print(f"\n### {backend}, {size} articles (archive reused from {path})\n")
+            print(f"size: {archive_size(engine, path)}\n")
+        else:
+            seconds, mean_length = build(engine, size)
+            print(f"\n### {backend}, {size} articles (mean body {mean_length:.0f} characters)\n")
+            print(
+                f"build: {seconds:.0f} s, {size / seconds:.0f} articles/s;"
+                f" size: {archive_size(engine, path)}\n"
+            )
         print("| measurement | median / p95 ms | recall |")
         print("| --- | --- | --- |")
         for row in measure(engine, queries, recall_sample):
@@ -374,6 +388,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--recall-queries", type=int, default=10)
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument(
+        "--reuse", action="store_true", help="measure an SQLite archive already built in --workdir"
+    )
+    parser.add_argument(
         "--no-export", dest="export", action="store_false", help="skip exporting the whole archive"
     )
     args = parser.parse_args(argv)
@@ -385,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"started: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; top-20 stories newest first; times in ms")
     for size in args.sizes:
         for backend in args.backends:
-            run(backend, size, workdir, queries, args.recall_queries, args.export)
+            run(backend, size, workdir, queries, args.recall_queries, args.export, args.reuse)
     return 0
 
 

@@ -43,6 +43,7 @@ ARCHIVE_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 LEVELS = ("national", "province", "city", "county", "news")
 Sort = Literal["newest", "best"]
 _ID_MASK = (1 << 32) - 1
+_LOAD_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,13 +354,18 @@ def _tag_names(tags: Any) -> tuple[str, ...]:
 def _load(session: Session, shown: dict[tuple[str, int], int], copies: bool) -> list[Record]:
     """The records for `shown` units, in their order: a story is shown by its canonical copy."""
     story_ids = [unit_id for kind, unit_id in shown if kind == "s"]
-    canonical = dict(
-        session.execute(select(Story.id, Story.canonical_article_id).where(Story.id.in_(story_ids))).all()
-    )
+    canonical: dict[int, int | None] = {}
+    for start in range(0, len(story_ids), _LOAD_CHUNK):
+        chunk = story_ids[start : start + _LOAD_CHUNK]
+        statement = select(Story.id, Story.canonical_article_id).where(Story.id.in_(chunk))
+        canonical.update((story_id, article_id) for story_id, article_id in session.execute(statement))
     wanted = [
         canonical.get(unit_id) or found if kind == "s" else found for (kind, unit_id), found in shown.items()
     ]
-    rows = {r.id: r for r in map(_record, session.execute(_records().where(Article.id.in_(wanted))))}
+    rows: dict[int, Record] = {}
+    for start in range(0, len(wanted), _LOAD_CHUNK):  # SQLite caps the bound parameters of one statement
+        chunk = wanted[start : start + _LOAD_CHUNK]
+        rows.update((r.id, r) for r in map(_record, session.execute(_records().where(Article.id.in_(chunk)))))
     return [rows[article_id] for article_id in wanted if article_id in rows]
 
 

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
+import storage.queries
 from storage.models import Article, Fetch, Page, SiteRecord, Story
 from storage.queries import Filters, iter_records, search
 from storage.search import rebuild_index
@@ -362,3 +363,15 @@ def test_region_and_site_filters_follow_tags_and_site_edits(engine: Engine) -> N
     assert ids(engine, "残联", Filters(region="涟水"), copies=True) == set()
     # The facet tokens are not text: searching for one finds nothing.
     assert ids(engine, site_facet("cdpf")) == set() and ids(engine, region_facet("江苏")) == set()
+
+
+def test_results_load_in_chunks_of_bound_parameters(
+    loaded: tuple[Engine, list[Doc], list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite refuses a statement with more bound parameters than its limit: a search for every copy of a
+    common word in a big archive must load its records in chunks (found with 700,000 hits)."""
+    engine, _, _ = loaded
+    whole = ids(engine, "残", copies=True), ids(engine, "残")
+    monkeypatch.setattr(storage.queries, "_LOAD_CHUNK", 7)
+    assert (ids(engine, "残", copies=True), ids(engine, "残")) == whole
+    assert len(whole[0]) > 7 * 3
