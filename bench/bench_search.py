@@ -164,9 +164,13 @@ def build(engine: Engine, count: int) -> tuple[float, float]:
                     for i, s, (t, b, when) in zip(ids, site_keys, batch, strict=True)
                 ],
             )
+            places = {key: place for key, *place in SITES}
             add_rows(
                 connection,
-                [(i, t, b, when, s, []) for i, s, (t, b, when) in zip(ids, site_keys, batch, strict=True)],
+                [
+                    (i, t, b, when, s, [], *places[s])
+                    for i, s, (t, b, when) in zip(ids, site_keys, batch, strict=True)
+                ],
             )
         total_length += sum(len(b) for _, b, _ in batch)
         done += len(batch)

@@ -22,7 +22,6 @@ from sqlalchemy import (
     bindparam,
     cast,
     column,
-    false,
     func,
     not_,
     or_,
@@ -36,7 +35,15 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from storage.models import Article, Fetch, Page, SiteRecord, Story
 from storage.search import FTS_TABLE, PG_TABLE, key_floor
-from storage.search_tokens import Query, facet_match, facet_term, parse_query, region_term, site_facet
+from storage.search_tokens import (
+    Query,
+    facet_match,
+    facet_term,
+    level_facet,
+    parse_query,
+    region_term,
+    site_facet,
+)
 
 # Dates given on the command line are days in China, where the archive's articles are published.
 ARCHIVE_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -204,10 +211,8 @@ def _fts5_matching(
     fts = table(FTS_TABLE, column("rowid", Integer), column("rank", Float))
     statement = select(Article.id, Article.story_id).join(fts, Article.id == fts.c.rowid.op("&")(_ID_MASK))
     statement = statement.where(*_filter_clauses(session, filters, facets_in_index=True))
-    facets = _facet_groups(session, filters)
-    if any(not group for group in facets):  # a level or region no site has, and no tag can match
-        return statement.where(false())
     match = "{title body} : (" + query.fts5() + ")"
+    facets = _facet_terms(filters)
     if facets:
         match += " AND " + facet_match(facets)
     statement = statement.where(text(f"{FTS_TABLE} MATCH :fts_match").bindparams(fts_match=match))
@@ -221,18 +226,17 @@ def _fts5_matching(
     return statement.order_by(fts.c.rowid.desc()) if sort else statement
 
 
-def _facet_groups(session: Session, filters: Filters) -> list[list[str]]:
-    """One group of ORed facet terms per site, level or region filter (the sites table is small)."""
-    groups = []
+def _facet_terms(filters: Filters) -> list[str]:
+    """One facet term per site, level or region filter: the index holds each article's site, the site's
+    level and place, and the article's region tags, so no filter needs the sites table at query time."""
+    terms = []
     if filters.site:
-        groups.append([facet_term(site_facet(filters.site))])
+        terms.append(facet_term(site_facet(filters.site)))
     if filters.level:
-        keys = session.scalars(select(SiteRecord.key).where(SiteRecord.level == filters.level))
-        groups.append([facet_term(site_facet(key)) for key in keys])
+        terms.append(facet_term(level_facet(filters.level)))
     if filters.region:
-        keys = session.scalars(select(SiteRecord.key).where(_site_in_region(filters.region)))
-        groups.append([*(facet_term(site_facet(key)) for key in keys), region_term(filters.region)])
-    return groups
+        terms.append(region_term(filters.region))
+    return terms
 
 
 def _filter_clauses(

@@ -5,13 +5,14 @@ The tokens and the query language are in `storage.search_tokens`; this module ke
 - SQLite: contentless FTS5 table `article_fts(title, body, facets)`, tokenizer unicode61 over the tokens. Its
   rowid is `sort_key(published_at, id)` rather than the bare id, so "newest first" is FTS5's own descending
   rowid order and a top-20 stops after 20 hits instead of sorting every match. `facets` holds the article's
-  site and region tags, so filters narrow the index scan itself.
+  site, the site's level and place, and the article's region tags, so filters narrow the index scan itself.
 - PostgreSQL: side table `article_search(article_id, doc, long, published_at)` with a GIN index, and a b-tree
   on `published_at` so "newest first" can walk the index and stop after the top hits. A tsvector keeps at
   most 16383 positions and 256 per lexeme; longer documents are flagged `long` and matched by LIKE instead.
 
 Index rows are written in the same transaction as the article (`before_flush`/`after_flush` listeners on
-every Session, registered on import). Writes that bypass the ORM need `rebuild_index`.
+every Session, registered on import); a site whose level or place changes has its articles re-indexed in the
+same way. Writes that bypass the ORM need `rebuild_index`.
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, event, inspect, select, text
+from sqlalchemy import ColumnElement, Connection, Select, event, inspect, select, text
 from sqlalchemy.orm import Session, UOWTransaction
 
-from storage.models import Article
-from storage.search_tokens import facet_tokens, index_tokens, quote_lexeme
+from storage.models import Article, SiteRecord
+from storage.search_tokens import SitePlace, facet_tokens, index_tokens, quote_lexeme
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ PG_MAX_POSITION = 16383  # tsvector limits (PostgreSQL docs, "Text Search Types"
 PG_MAX_POSITIONS_PER_LEXEME = 256
 _PENDING = "canlian_search_pending"
 _INDEXED_COLUMNS = ("title", "body", "published_at", "site_key", "regions")
+_INDEXED_SITE_COLUMNS = ("level", "province", "city", "county")
 # What an index row is made of, in the order `add_rows` and `remove_rows` take it.
 INDEX_SOURCE = (
     Article.id,
@@ -45,7 +47,17 @@ INDEX_SOURCE = (
     Article.published_at,
     Article.site_key,
     Article.regions,
+    SiteRecord.level,
+    SiteRecord.province,
+    SiteRecord.city,
+    SiteRecord.county,
 )
+_ARTICLE_COLUMNS = 6  # INDEX_SOURCE starts with the article's own columns
+
+
+def index_source(*where: ColumnElement[bool]) -> Select[Any]:
+    """Index rows (`INDEX_SOURCE`) of the articles matching `where`, read from the database."""
+    return select(*INDEX_SOURCE).outerjoin(SiteRecord, SiteRecord.key == Article.site_key).where(*where)
 
 
 def sort_key(published_at: datetime | None, article_id: int) -> int:
@@ -145,7 +157,7 @@ def remove_rows(connection: Connection, rows: Iterable[Sequence[Any]]) -> None:
 
 
 def _index_values(connection: Connection, row: Sequence[Any]) -> dict[str, Any]:
-    article_id, title, body, published_at, site_key, regions = row
+    article_id, title, body, published_at, site_key, regions, *place = row
     if connection.dialect.name == "postgresql":
         doc, cut = pg_document(title, body)
         # Stored as articles.published_at is (UTC without a zone), so both sort the same.
@@ -155,7 +167,7 @@ def _index_values(connection: Connection, row: Sequence[Any]) -> dict[str, Any]:
         "k": sort_key(published_at, article_id),
         "t": " ".join(index_tokens(title)),
         "b": " ".join(index_tokens(body)),
-        "f": " ".join(facet_tokens(site_key, regions)),
+        "f": " ".join(facet_tokens(site_key, regions, SitePlace(*place))),
     }
 
 
@@ -181,12 +193,13 @@ def rebuild_on(connection: Connection) -> int:
         connection.execute(text(f"DELETE FROM {PG_TABLE}"))
     else:
         connection.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('delete-all')"))
-    return add_rows(connection, _all_articles(connection))
+    return add_rows(connection, index_rows(connection))
 
 
-def _all_articles(connection: Connection) -> Iterator[Sequence[Any]]:
+def index_rows(connection: Connection, *where: ColumnElement[bool]) -> Iterator[Sequence[Any]]:
+    """`INDEX_SOURCE` rows of the articles matching `where`, by id, in pages of constant size."""
     # Only columns of the first schema: migrations call this before later revisions run.
-    statement = select(*INDEX_SOURCE).order_by(Article.id)
+    statement = index_source(*where).order_by(Article.id)
     last = 0
     while True:  # keyset pages, so neither backend holds the whole archive in memory
         page = connection.execute(statement.where(Article.id > last).limit(2000)).all()
@@ -198,7 +211,8 @@ def _all_articles(connection: Connection) -> Iterator[Sequence[Any]]:
 
 def index_article(session: Session, article: Article) -> None:
     """Index one flushed article by hand: only for writes that bypass the ORM listeners below."""
-    add_rows(session.connection(), [_source_of(article)])
+    connection = session.connection()
+    add_rows(connection, [_source_of(article, _places(connection, {article.site_key}))])
 
 
 # --- ORM listeners -----------------------------------------------------------------------------------
@@ -207,33 +221,53 @@ def index_article(session: Session, article: Article) -> None:
 @event.listens_for(Session, "before_flush")
 def _before_flush(session: Session, _context: UOWTransaction, _instances: object) -> None:
     session.info.pop(_PENDING, None)  # left over only by a flush that failed
-    changed = [a for a in session.dirty if isinstance(a, Article) and _text_changed(a)]
+    changed = [a for a in session.dirty if isinstance(a, Article) and _changed(a, _INDEXED_COLUMNS)]
     gone = [a for a in session.deleted if isinstance(a, Article)]
     added = [a for a in session.new if isinstance(a, Article)]
-    if not (changed or gone or added):
+    moved = [s.key for s in session.dirty if isinstance(s, SiteRecord) and _changed(s, _INDEXED_SITE_COLUMNS)]
+    if not (changed or gone or added or moved):
         return
     connection = session.connection()
     if not index_available(connection):
         logger.warning("archive has no search index (run `canlian db upgrade`); articles not indexed")
         return
+    # The database still holds the values the index was built from: unindex with them.
     stale = [a.id for a in [*changed, *gone] if a.id is not None]
-    if stale:  # the database still holds the values the index was built from
-        remove_rows(connection, connection.execute(select(*INDEX_SOURCE).where(Article.id.in_(stale))).all())
-    session.info[_PENDING] = [*added, *changed]
+    if stale:
+        remove_rows(connection, connection.execute(index_source(Article.id.in_(stale))).all())
+    if moved:  # a site's level or place is in every one of its articles' facets
+        logger.info("re-indexing the articles of sites whose level or place changed: %s", ", ".join(moved))
+        remove_rows(connection, index_rows(connection, Article.site_key.in_(moved), Article.id.not_in(stale)))
+    session.info[_PENDING] = ([*added, *changed], moved)
 
 
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _context: UOWTransaction) -> None:
-    pending: list[Article] = session.info.pop(_PENDING, [])
+    pending: list[Article]
+    pending, moved = session.info.pop(_PENDING, ([], []))
     alive = [a for a in pending if a.id is not None and a not in session.deleted]
+    connection = session.connection()
     if alive:
-        add_rows(session.connection(), [_source_of(a) for a in alive])
+        places = _places(connection, {a.site_key for a in alive})
+        add_rows(connection, [_source_of(a, places) for a in alive])
+    if moved:
+        indexed = [a.id for a in alive]
+        add_rows(connection, index_rows(connection, Article.site_key.in_(moved), Article.id.not_in(indexed)))
 
 
-def _source_of(article: Article) -> tuple[Any, ...]:
-    return tuple(getattr(article, column.key) for column in INDEX_SOURCE)
+def _places(connection: Connection, site_keys: set[str]) -> dict[str, SitePlace]:
+    columns = (SiteRecord.level, SiteRecord.province, SiteRecord.city, SiteRecord.county)
+    rows = connection.execute(select(SiteRecord.key, *columns).where(SiteRecord.key.in_(site_keys)))
+    return {key: SitePlace(*place) for key, *place in rows}
 
 
-def _text_changed(article: Article) -> bool:
-    state = inspect(article)
-    return any(state.attrs[name].history.has_changes() for name in _INDEXED_COLUMNS)
+def _source_of(article: Article, places: dict[str, SitePlace]) -> tuple[Any, ...]:
+    """An `INDEX_SOURCE` row from an article in the session (its site's place read from the database)."""
+    place = places.get(article.site_key, SitePlace())
+    own = tuple(getattr(article, column.key) for column in INDEX_SOURCE[:_ARTICLE_COLUMNS])
+    return (*own, place.level, place.province, place.city, place.county)
+
+
+def _changed(instance: object, names: Sequence[str]) -> bool:
+    state = inspect(instance)
+    return any(state.attrs[name].history.has_changes() for name in names)

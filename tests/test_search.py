@@ -3,6 +3,7 @@ hostile input, filters, and index maintenance on insert, update and delete."""
 
 from __future__ import annotations
 
+import logging
 import random
 import re
 from collections.abc import Sequence
@@ -10,14 +11,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from alembic import command
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 import storage.queries
+from storage.engine import create_archive_engine
 from storage.models import Article, Fetch, Page, SiteRecord, Story
 from storage.queries import Filters, iter_records, search
-from storage.search import rebuild_index
-from storage.search_tokens import parse_query, region_facet, site_facet
+from storage.runs import SiteInfo, upsert_site
+from storage.schema import alembic_config, upgrade
+from storage.search import article_id_of, rebuild_index
+from storage.search_tokens import level_facet, parse_query, region_facet, site_facet
 
 T0 = datetime(2024, 1, 1, 4, 0, tzinfo=UTC)
 # A small alphabet, so that short strings recur across articles and long ones sometimes do.
@@ -344,7 +349,8 @@ def test_parse_query_builds_only_quoted_tokens() -> None:
 
 
 def test_region_and_site_filters_follow_tags_and_site_edits(engine: Engine) -> None:
-    """Facets in the SQLite index: tags that change are re-indexed; site attributes are read at query time."""
+    """Facets in the SQLite index: tags that change are re-indexed, and so are the articles of a site whose
+    level or place changes (a stale facet would also corrupt the contentless index on the next edit)."""
     county_tag = {"province": "江苏省", "city": "淮安市", "county": "涟水县", "level": "county"}
     tagged, plain = load(
         engine,
@@ -358,11 +364,60 @@ def test_region_and_site_filters_follow_tags_and_site_edits(engine: Engine) -> N
     assert ids(engine, "残联", Filters(level="province"), copies=True) == set(), "no site of that level"
     with Session(engine) as session, session.begin():
         session.get_one(Article, tagged).regions = []
-        session.get_one(SiteRecord, "cdpf").province = "江苏省"  # a site moved: no re-indexing needed
+        moved = session.get_one(SiteRecord, "cdpf")
+        moved.province, moved.level = "江苏省", "province"  # in the same flush as an article edit
     assert ids(engine, "残联", Filters(region="江苏"), copies=True) == {tagged, plain}
+    assert ids(engine, "残联", Filters(level="province", region="江"), copies=True) == {tagged, plain}
+    assert ids(engine, "残联", Filters(level="national"), copies=True) == set()
     assert ids(engine, "残联", Filters(region="涟水"), copies=True) == set()
+    with Session(engine) as session, session.begin():
+        session.get_one(SiteRecord, "cdpf").province = "浙江省"  # alone this time
+    with Session(engine) as session, session.begin():
+        edited = session.get_one(Article, plain)  # unindexed with the facets the site now gives
+        edited.title = edited.body = "走访助残"
+    assert ids(engine, "残联", Filters(region="江苏"), copies=True) == set()
+    assert ids(engine, "残联", Filters(region="浙江"), copies=True) == {tagged}
+    assert ids(engine, "助残", Filters(region="浙江", level="province"), copies=True) == {plain}
     # The facet tokens are not text: searching for one finds nothing.
     assert ids(engine, site_facet("cdpf")) == set() and ids(engine, region_facet("江苏")) == set()
+
+
+def indexed_facets(engine: Engine) -> dict[int, set[str]]:
+    """SQLite: the facet tokens the index holds for each article (read through an fts5vocab table)."""
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.facet_vocab USING fts5vocab(main, article_fts, instance)"
+        )
+        rows = connection.exec_driver_sql("SELECT doc, term FROM temp.facet_vocab WHERE col = 'facets'")
+        found: dict[int, set[str]] = {}
+        for key, term in rows:
+            found.setdefault(article_id_of(key), set()).add(term)
+        return found
+
+
+def test_facets_hold_the_site_and_its_place(sqlite_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    """SQLite only: PostgreSQL's index has no facets."""
+    engine = create_archive_engine(sqlite_url)
+    upgrade(engine)
+    tag = {"province": "浙江省", "city": None, "county": None, "level": "province"}
+    (article_id,) = load(engine, [Doc("残联", "残联", "js-city", T0)])
+    with Session(engine) as session, session.begin():
+        session.get_one(Article, article_id).regions = [tag]
+    starts = ["江苏", "江苏省", "淮安", "淮安市", "浙江", "浙江省"]
+    expected = {site_facet("js-city"), level_facet("city"), *map(region_facet, starts)}
+    assert indexed_facets(engine) == {article_id: expected}
+    # Writing a site's registry entry unchanged (every crawl does) re-indexes nothing.
+    site = SiteInfo("js-city", "js-city", "city", "江苏省", "淮安市", None, False)
+    with caplog.at_level(logging.INFO, "storage.search"), Session(engine) as session, session.begin():
+        upsert_site(session, site, T0)
+    assert "re-indexing" not in caplog.text
+    # Downgraded, the index holds what revision 0007 wrote: the site and the article's own tags only.
+    command.downgrade(alembic_config(engine), "0007")
+    assert indexed_facets(engine) == {
+        article_id: {site_facet("js-city"), region_facet("浙江"), region_facet("浙江省")}
+    }
+    upgrade(engine)
+    assert indexed_facets(engine) == {article_id: expected}
 
 
 def test_results_load_in_chunks_of_bound_parameters(

@@ -1,4 +1,4 @@
-"""Chinese full-text search index (CJK bigrams), created empty: 0007 adds columns and fills it.
+"""Chinese full-text search index (CJK bigrams), created empty: 0007 adds columns, 0008 fills it.
 
 Revision ID: 0002
 Revises: 0001
@@ -35,7 +35,7 @@ def upgrade() -> None:
             f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
             "title, body, content='', tokenize='unicode61 remove_diacritics 2')"
         )
-    # Filled by 0007, which gives both tables today's columns: the rows written now would not fit them.
+    # Filled by 0008, after 0007 gives both tables today's columns: rows written now would not fit them.
 
 
 def downgrade() -> None:
