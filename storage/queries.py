@@ -18,6 +18,7 @@ from sqlalchemy import (
     Float,
     Integer,
     Select,
+    Text,
     and_,
     bindparam,
     cast,
@@ -29,21 +30,13 @@ from sqlalchemy import (
     table,
     text,
 )
-from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.models import Article, Fetch, Page, SiteRecord, Story
 from storage.search import FTS_TABLE, PG_TABLE, key_floor
-from storage.search_tokens import (
-    Query,
-    facet_match,
-    facet_term,
-    level_facet,
-    parse_query,
-    region_term,
-    site_facet,
-)
+from storage.search_tokens import Query, facet_match, filter_facets, parse_query
 
 # Dates given on the command line are days in China, where the archive's articles are published.
 ARCHIVE_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -179,20 +172,38 @@ def matching(
     session: Session, query: Query | None, filters: Filters, sort: Sort | None
 ) -> Select[int, int | None]:
     """`(article id, story id)` of every copy matching, in `sort` order (unordered when None)."""
-    newest = (Article.published_at.desc().nulls_last(), Article.id.desc())
-    if query is not None and session.get_bind().dialect.name == "sqlite":
-        return _fts5_matching(session, query, filters, sort)
+    if query is not None:
+        if session.get_bind().dialect.name == "sqlite":
+            return _fts5_matching(session, query, filters, sort)
+        return _tsvector_matching(session, query, filters, sort)
     statement = select(Article.id, Article.story_id)
     if filters.level or filters.region:
         statement = statement.join(SiteRecord, SiteRecord.key == Article.site_key)
     statement = statement.where(*_filter_clauses(session, filters))
-    if query is None:
-        return statement.order_by(*newest) if sort else statement
-    found = table(
-        PG_TABLE, column("article_id", Integer), column("doc"), column("long"), column("published_at")
+    return (
+        statement.order_by(Article.published_at.desc().nulls_last(), Article.id.desc()) if sort else statement
     )
+
+
+def _tsvector_matching(
+    session: Session, query: Query, filters: Filters, sort: Sort | None
+) -> Select[int, int | None]:
+    """PostgreSQL: site, level and region filters are a containment test on the index row's facets."""
+    found = table(
+        PG_TABLE,
+        column("article_id", Integer),
+        column("doc"),
+        column("long"),
+        column("published_at"),
+        column("facets", ARRAY(Text)),
+    )
+    statement = select(Article.id, Article.story_id).join(found, found.c.article_id == Article.id)
+    statement = statement.where(*_filter_clauses(session, filters, facets_in_index=True))
+    facets = _facets(filters)
+    if facets:  # first: a cheap test on the index row before the text match detoasts its document
+        statement = statement.where(found.c.facets.contains(facets))
     tsquery = cast(bindparam("tsquery", query.tsquery()), TSQUERY)
-    statement = statement.join(found, found.c.article_id == Article.id).where(
+    statement = statement.where(
         or_(
             and_(not_(found.c.long), found.c.doc.op("@@")(tsquery)),
             and_(found.c.long, _like(query)),
@@ -212,7 +223,7 @@ def _fts5_matching(
     statement = select(Article.id, Article.story_id).join(fts, Article.id == fts.c.rowid.op("&")(_ID_MASK))
     statement = statement.where(*_filter_clauses(session, filters, facets_in_index=True))
     match = "{title body} : (" + query.fts5() + ")"
-    facets = _facet_terms(filters)
+    facets = _facets(filters)
     if facets:
         match += " AND " + facet_match(facets)
     statement = statement.where(text(f"{FTS_TABLE} MATCH :fts_match").bindparams(fts_match=match))
@@ -226,17 +237,10 @@ def _fts5_matching(
     return statement.order_by(fts.c.rowid.desc()) if sort else statement
 
 
-def _facet_terms(filters: Filters) -> list[str]:
-    """One facet term per site, level or region filter: the index holds each article's site, the site's
-    level and place, and the article's region tags, so no filter needs the sites table at query time."""
-    terms = []
-    if filters.site:
-        terms.append(facet_term(site_facet(filters.site)))
-    if filters.level:
-        terms.append(facet_term(level_facet(filters.level)))
-    if filters.region:
-        terms.append(region_term(filters.region))
-    return terms
+def _facets(filters: Filters) -> list[str]:
+    """The facet tokens of the site, level and region filters: the index holds each article's site, the
+    site's level and place, and the article's region tags, so no filter reads the sites table per query."""
+    return filter_facets(filters.site, filters.level, filters.region)
 
 
 def _filter_clauses(

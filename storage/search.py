@@ -6,9 +6,10 @@ The tokens and the query language are in `storage.search_tokens`; this module ke
   rowid is `sort_key(published_at, id)` rather than the bare id, so "newest first" is FTS5's own descending
   rowid order and a top-20 stops after 20 hits instead of sorting every match. `facets` holds the article's
   site, the site's level and place, and the article's region tags, so filters narrow the index scan itself.
-- PostgreSQL: side table `article_search(article_id, doc, long, published_at)` with a GIN index, and a b-tree
-  on `published_at` so "newest first" can walk the index and stop after the top hits. A tsvector keeps at
-  most 16383 positions and 256 per lexeme; longer documents are flagged `long` and matched by LIKE instead.
+- PostgreSQL: side table `article_search(article_id, doc, long, published_at, facets)` with GIN indexes on
+  `doc` and `facets`, and a b-tree on `published_at` so "newest first" can walk the index and stop after the
+  top hits. A tsvector keeps at most 16383 positions and 256 per lexeme; longer documents are flagged `long`
+  and matched by LIKE instead.
 
 Index rows are written in the same transaction as the article (`before_flush`/`after_flush` listeners on
 every Session, registered on import); a site whose level or place changes has its articles re-indexed in the
@@ -162,7 +163,8 @@ def _index_values(connection: Connection, row: Sequence[Any]) -> dict[str, Any]:
         doc, cut = pg_document(title, body)
         # Stored as articles.published_at is (UTC without a zone), so both sort the same.
         when = published_at.astimezone(UTC).replace(tzinfo=None) if published_at else None
-        return {"id": article_id, "doc": doc, "long": cut, "at": when}
+        facets = facet_tokens(site_key, regions, SitePlace(*place))
+        return {"id": article_id, "doc": doc, "long": cut, "at": when, "f": facets}
     return {
         "k": sort_key(published_at, article_id),
         "t": " ".join(index_tokens(title)),
@@ -174,8 +176,8 @@ def _index_values(connection: Connection, row: Sequence[Any]) -> dict[str, Any]:
 def _insert(connection: Connection, batch: list[dict[str, Any]]) -> None:
     if connection.dialect.name == "postgresql":
         statement = (
-            f"INSERT INTO {PG_TABLE} (article_id, doc, long, published_at)"
-            " VALUES (:id, CAST(:doc AS tsvector), :long, :at)"
+            f"INSERT INTO {PG_TABLE} (article_id, doc, long, published_at, facets)"
+            " VALUES (:id, CAST(:doc AS tsvector), :long, :at, :f)"
         )
     else:
         statement = f"INSERT INTO {FTS_TABLE} (rowid, title, body, facets) VALUES (:k, :t, :b, :f)"

@@ -5,9 +5,10 @@ overlapping character pairs followed by its last character alone (so a run of n 
 a run's end is findable); other letters and digits become lower-cased words. A query string becomes the phrase
 of its own tokens (`parse_query`), which finds every text containing it.
 
-Facet tokens put the site and the regions an article concerns into the index too (SQLite's third FTS5
-column), so a site, level or region filter narrows the index scan instead of being checked row by row after
-it. They are hex-encoded, so no tokenizer folding can touch them and no text token can look like one.
+Facet tokens put the article's site, the site's level and place, and the regions the article concerns into
+the index too (SQLite's third FTS5 column, PostgreSQL's `facets` array), so a site, level or region filter
+narrows the index scan instead of being checked row by row after it. They are hex-encoded, so no tokenizer
+folding can touch them, and SQLite's text queries are restricted to the text columns.
 """
 
 from __future__ import annotations
@@ -184,14 +185,13 @@ def region_facet(name_start: str) -> str:
 def facet_tokens(
     site_key: str, regions: Iterable[Mapping[str, Any] | str] | None, site: SitePlace = SitePlace()
 ) -> list[str]:
-    """The article's site and its level, and every start of two or more characters of every region name of
-    the site's place and of the article's own region tags.
+    """The article's site and its level, and every start of every region name of the site's place and of
+    the article's own region tags.
 
-    Starts, not whole names, because a region filter matches the start of a name (浙江 finds 浙江省); a
-    one-character filter is answered by a prefix query instead. The site's place and the article's tags
-    share the region tokens, so every filter is a single term of the MATCH (an OR of a region's sites and
-    its tag was measured 1.3x slower); the price is re-indexing a site's articles when the site moves
-    (`storage.search` does it in the flush that moves it).
+    Starts, not whole names, because a region filter matches the start of a name (浙江 finds 浙江省). The
+    site's place and the article's tags share the region tokens, so every filter is one exact token (an OR
+    of a region's sites and its tag, the sites read on every query, was measured 1.3x slower on SQLite); the
+    price is re-indexing a site's articles when the site moves (`storage.search` does it in the same flush).
     """
     tokens = [site_facet(site_key)]
     if site.level:
@@ -201,20 +201,18 @@ def facet_tokens(
         names.extend([tag] if isinstance(tag, str) else [tag.get(f) for f in _REGION_FIELDS])
     for name in names:
         if isinstance(name, str):
-            tokens.extend(region_facet(name[:end]) for end in range(2, len(name) + 1))
+            tokens.extend(region_facet(name[:end]) for end in range(1, len(name) + 1))
     return list(dict.fromkeys(tokens))
 
 
-def facet_term(token: str) -> str:
-    return f'"{token}"'
+def filter_facets(site: str | None, level: str | None, region: str | None) -> list[str]:
+    """The facet tokens an article must all have to pass these filters."""
+    tokens = [site_facet(site)] if site else []
+    tokens += [level_facet(level)] if level else []
+    tokens += [region_facet(region)] if region else []
+    return tokens
 
 
-def region_term(region: str) -> str:
-    """The FTS5 term for articles about, or from a site in, a region whose name starts with `region`."""
-    token = region_facet(region)
-    return f'"{token}" *' if len(region) == 1 else f'"{token}"'
-
-
-def facet_match(terms: Iterable[str]) -> str:
-    """An FTS5 expression over the facets column: every term required."""
-    return "{facets} : (" + " AND ".join(terms) + ")"
+def facet_match(tokens: Iterable[str]) -> str:
+    """An FTS5 expression over the facets column: every token required."""
+    return "{facets} : (" + " AND ".join(f'"{token}"' for token in tokens) + ")"
