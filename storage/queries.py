@@ -10,50 +10,30 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime
 from functools import cache
-from typing import Any, Literal
+from typing import Any
 
-from sqlalchemy import (
-    Float,
-    Integer,
-    Select,
-    Text,
-    and_,
-    bindparam,
-    cast,
-    column,
-    func,
-    not_,
-    or_,
-    select,
-    table,
-    text,
-)
-from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
+from storage.matching import (
+    LEVELS,
+    NO_FILTERS,
+    Filters,
+    Sort,
+    matching,
+    matching_newest,
+    matching_rare,
+    newest_window,
+)
 from storage.models import Article, Fetch, Page, SiteRecord, Story
-from storage.search import FTS_TABLE, PG_TABLE, key_floor
-from storage.search_tokens import Query, facet_match, filter_facets, parse_query
+from storage.search_tokens import parse_query
 
-# Dates given on the command line are days in China, where the archive's articles are published.
-ARCHIVE_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
-LEVELS = ("national", "province", "city", "county", "news")
-Sort = Literal["newest", "best"]
-_ID_MASK = (1 << 32) - 1
+__all__ = ["FIELDS", "LEVELS", "Filters", "Hit", "Record", "iter_records", "matching", "search"]
+
 _LOAD_CHUNK = 500
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    since: date | None = None  # inclusive
-    until: date | None = None  # inclusive
-    site: str | None = None
-    region: str | None = None  # province, city or county name (or its start: 浙江 finds 浙江省)
-    level: str | None = None
-    source: str | None = None  # part of the source line
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,14 +86,10 @@ class Hit:
         return self.record.published_at
 
 
-def escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def search(
     session: Session,
     query_text: str,
-    filters: Filters = Filters(),
+    filters: Filters = NO_FILTERS,
     *,
     copies: bool = False,
     limit: int = 20,
@@ -124,11 +100,25 @@ def search(
     query = parse_query(query_text)
     if query is None or limit <= 0:
         return []
-    shown: dict[tuple[str, int], int] = {}  # story (or copy) -> the article id that found it
+    window = newest_window(session, limit) if sort == "newest" else None
+    if window is None:
+        shown = _first_units(session, matching(session, query, filters, sort), limit, copies)
+    else:  # PostgreSQL: the newest rows first (what they hold are the first results), else every match
+        shown = _first_units(session, matching_newest(session, query, filters, window), limit, copies)
+        if len(shown) < limit:
+            shown = _first_units(session, matching_rare(session, query, filters), limit, copies)
+    records = _load(session, shown, copies)
+    return [Hit(r, snippet(r.body, [p.text for p in query.positive], marks=marks)) for r in records]
+
+
+def _first_units(
+    session: Session, statement: Select[int, int | None], limit: int, copies: bool
+) -> dict[tuple[str, int], int]:
+    """The first `limit` stories (or copies) of `statement`'s rows: unit -> the article id that found it."""
+    shown: dict[tuple[str, int], int] = {}
     # Fetch in chunks of `limit`: a bigger chunk makes FTS5 walk past the top `limit` matches for nothing,
     # which costs most under a selective filter (five index rows walked per row kept for a 1-in-5 site).
-    statement = matching(session, query, filters, sort).execution_options(yield_per=limit)
-    result = session.execute(statement)
+    result = session.execute(statement.execution_options(yield_per=limit))
     try:  # stop reading as soon as `limit` distinct units are found: FTS5 then stops too
         for article_id, story_id in result:
             unit = ("a", article_id) if copies or story_id is None else ("s", story_id)
@@ -137,8 +127,7 @@ def search(
                 break
     finally:
         result.close()
-    records = _load(session, shown, copies)
-    return [Hit(r, snippet(r.body, [p.text for p in query.positive], marks=marks)) for r in records]
+    return shown
 
 
 def search_articles(session: Session, query: str, limit: int = 20, site: str | None = None) -> list[Hit]:
@@ -147,14 +136,14 @@ def search_articles(session: Session, query: str, limit: int = 20, site: str | N
 
 
 def iter_records(
-    session: Session, query_text: str | None, filters: Filters = Filters(), *, copies: bool = False
+    session: Session, query_text: str | None, filters: Filters = NO_FILTERS, *, copies: bool = False
 ) -> Iterator[Record]:
     """Every record matching (all of them without a query), by article id, streamed in constant memory."""
     query = parse_query(query_text) if query_text else None
     if query_text and query is None:
         return
     statement = _records()
-    if query is not None or filters != Filters():
+    if query is not None or filters != NO_FILTERS:
         found = matching(session, query, filters, None)
         if copies:
             statement = statement.where(Article.id.in_(found.with_only_columns(Article.id)))
@@ -166,144 +155,6 @@ def iter_records(
         statement = statement.where(_is_story_representative())
     for row in session.execute(statement.order_by(Article.id).execution_options(yield_per=500)):
         yield _record(row)
-
-
-def matching(
-    session: Session, query: Query | None, filters: Filters, sort: Sort | None
-) -> Select[int, int | None]:
-    """`(article id, story id)` of every copy matching, in `sort` order (unordered when None)."""
-    if query is not None:
-        if session.get_bind().dialect.name == "sqlite":
-            return _fts5_matching(session, query, filters, sort)
-        return _tsvector_matching(session, query, filters, sort)
-    statement = select(Article.id, Article.story_id)
-    if filters.level or filters.region:
-        statement = statement.join(SiteRecord, SiteRecord.key == Article.site_key)
-    statement = statement.where(*_filter_clauses(session, filters))
-    return (
-        statement.order_by(Article.published_at.desc().nulls_last(), Article.id.desc()) if sort else statement
-    )
-
-
-def _tsvector_matching(
-    session: Session, query: Query, filters: Filters, sort: Sort | None
-) -> Select[int, int | None]:
-    """PostgreSQL: site, level and region filters are a containment test on the index row's facets."""
-    found = table(
-        PG_TABLE,
-        column("article_id", Integer),
-        column("doc"),
-        column("long"),
-        column("published_at"),
-        column("facets", ARRAY(Text)),
-    )
-    statement = select(Article.id, Article.story_id).join(found, found.c.article_id == Article.id)
-    statement = statement.where(*_filter_clauses(session, filters, facets_in_index=True))
-    facets = _facets(filters)
-    if facets:  # first: a cheap test on the index row before the text match detoasts its document
-        statement = statement.where(found.c.facets.contains(facets))
-    tsquery = cast(bindparam("tsquery", query.tsquery()), TSQUERY)
-    statement = statement.where(
-        or_(
-            and_(not_(found.c.long), found.c.doc.op("@@")(tsquery)),
-            and_(found.c.long, _like(query)),
-        )
-    )
-    ranked = (func.ts_rank(found.c.doc, tsquery).desc(), Article.id.desc())
-    # The index table's own copy of the date: its "newest first" b-tree lets a top-20 stop early.
-    indexed_newest = (found.c.published_at.desc().nulls_last(), found.c.article_id.desc())
-    return statement.order_by(*(ranked if sort == "best" else indexed_newest)) if sort else statement
-
-
-def _fts5_matching(
-    session: Session, query: Query, filters: Filters, sort: Sort | None
-) -> Select[int, int | None]:
-    """SQLite: site, level and region filters are facet terms of the MATCH: FTS5 skips what they exclude."""
-    fts = table(FTS_TABLE, column("rowid", Integer), column("rank", Float))
-    statement = select(Article.id, Article.story_id).join(fts, Article.id == fts.c.rowid.op("&")(_ID_MASK))
-    statement = statement.where(*_filter_clauses(session, filters, facets_in_index=True))
-    match = "{title body} : (" + query.fts5() + ")"
-    facets = _facets(filters)
-    if facets:
-        match += " AND " + facet_match(facets)
-    statement = statement.where(text(f"{FTS_TABLE} MATCH :fts_match").bindparams(fts_match=match))
-    # The rowid carries the publication minute, so a date range narrows the FTS5 scan itself.
-    if filters.since:
-        statement = statement.where(fts.c.rowid >= key_floor(_day_start(filters.since)))
-    if filters.until:
-        statement = statement.where(fts.c.rowid < key_floor(_day_start(filters.until, 1)))
-    if sort == "best":
-        return statement.order_by(fts.c.rank, fts.c.rowid.desc())
-    return statement.order_by(fts.c.rowid.desc()) if sort else statement
-
-
-def _facets(filters: Filters) -> list[str]:
-    """The facet tokens of the site, level and region filters: the index holds each article's site, the
-    site's level and place, and the article's region tags, so no filter reads the sites table per query."""
-    return filter_facets(filters.site, filters.level, filters.region)
-
-
-def _filter_clauses(
-    session: Session, filters: Filters, *, facets_in_index: bool = False
-) -> list[ColumnElement[bool]]:
-    clauses: list[ColumnElement[bool]] = []
-    if filters.since:
-        clauses.append(Article.published_at >= _day_start(filters.since))
-    if filters.until:
-        clauses.append(Article.published_at < _day_start(filters.until, 1))
-    if filters.source:
-        clauses.append(Article.source.like(f"%{escape_like(filters.source)}%", escape="\\"))
-    if facets_in_index:
-        return clauses
-    if filters.site:
-        clauses.append(Article.site_key == filters.site)
-    if filters.level:
-        clauses.append(SiteRecord.level == filters.level)
-    if filters.region:
-        pattern = f"{escape_like(filters.region)}%"
-        clauses.append(or_(_site_in_region(filters.region), _region_tag(session, pattern)))
-    return clauses
-
-
-def _site_in_region(region: str) -> ColumnElement[bool]:
-    pattern = f"{escape_like(region)}%"
-    return or_(
-        *(c.like(pattern, escape="\\") for c in (SiteRecord.province, SiteRecord.city, SiteRecord.county))
-    )
-
-
-def _region_tag(session: Session, pattern: str) -> ColumnElement[bool]:
-    """The article's own region tags (objects with province/city/county, or plain names) match `pattern`."""
-    if session.get_bind().dialect.name == "postgresql":
-        sql = (
-            "EXISTS (SELECT 1 FROM json_array_elements(articles.regions) AS tag WHERE"
-            " (json_typeof(tag) = 'object' AND (tag->>'province' LIKE :region ESCAPE '\\'"
-            " OR tag->>'city' LIKE :region ESCAPE '\\' OR tag->>'county' LIKE :region ESCAPE '\\'))"
-            " OR (json_typeof(tag) = 'string' AND tag#>>'{}' LIKE :region ESCAPE '\\'))"
-        )
-    else:
-        sql = (
-            "EXISTS (SELECT 1 FROM json_tree(articles.regions) AS tag WHERE tag.type = 'text'"
-            " AND (tag.key IN ('province', 'city', 'county') OR tag.path = '$')"
-            " AND tag.value LIKE :region ESCAPE '\\')"
-        )
-    return text(sql).bindparams(region=pattern)  # type: ignore[return-value]
-
-
-def _like(query: Query) -> ColumnElement[bool]:
-    """The query as LIKE tests, for documents too long for a tsvector."""
-
-    def contains(phrase_text: str) -> ColumnElement[bool]:
-        pattern = f"%{escape_like(phrase_text)}%"
-        return or_(Article.title.ilike(pattern, escape="\\"), Article.body.ilike(pattern, escape="\\"))
-
-    clauses = [or_(*(contains(p.text) for p in group)) for group in query.groups]
-    clauses += [not_(contains(p.text)) for p in query.excluded]
-    return and_(*clauses)
-
-
-def _day_start(day: date, plus_days: int = 0) -> datetime:
-    return datetime.combine(day + timedelta(days=plus_days), time(), ARCHIVE_TZ)
 
 
 def _is_story_representative() -> ColumnElement[bool]:

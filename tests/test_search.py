@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 import storage.queries
 from storage.engine import create_archive_engine
+from storage.matching import matching, matching_newest, matching_rare
 from storage.models import Article, Fetch, Page, SiteRecord, Story
 from storage.queries import Filters, iter_records, search
 from storage.runs import SiteInfo, upsert_site
@@ -430,3 +431,36 @@ def test_results_load_in_chunks_of_bound_parameters(
     monkeypatch.setattr(storage.queries, "_LOAD_CHUNK", 7)
     assert (ids(engine, "残", copies=True), ids(engine, "残")) == whole
     assert len(whole[0]) > 7 * 3
+
+
+@pytest.mark.parametrize("window", [1, 7, 60, 100_000])
+def test_newest_window_rows_are_the_first_results(
+    loaded: tuple[Engine, list[Doc], list[int]], monkeypatch: pytest.MonkeyPatch, window: int
+) -> None:
+    """PostgreSQL tries the newest index rows first: what it finds there must be exactly where the full
+    statement starts; a window too small for `limit` results falls back to collecting every match, which
+    must be the full statement's rows in the same order."""
+    engine, _, _ = loaded
+    cases = [
+        ("残联", NO_FILTERS),
+        ("康复", Filters(site="js-city")),
+        ("补贴", Filters(until=date(2025, 1, 1))),
+    ]
+    with Session(engine) as session:
+        if session.get_bind().dialect.name == "postgresql":
+            for text_, filters in cases:
+                query = parse_query(text_)
+                assert query is not None
+                full = session.execute(matching(session, query, filters, "newest")).all()
+                first = session.execute(matching_newest(session, query, filters, window)).all()
+                assert first == full[: len(first)] and len(first) <= window
+                if window >= 100_000:  # more than the corpus: the window holds everything
+                    assert first == full
+                assert session.execute(matching_rare(session, query, filters)).all() == full
+        expected = {case: [h.id for h in search(session, *case, limit=5)] for case in cases}
+    if engine.dialect.name == "postgresql":  # SQLite has no window: its index walks newest first itself
+        monkeypatch.setattr(storage.queries, "newest_window", lambda session, limit: window)
+    with Session(engine) as session:
+        for case in cases:
+            assert [h.id for h in search(session, *case, limit=5)] == expected[case], case
+            assert len(expected[case]) == 5, "the corpus has more than 5 matches for each case"
