@@ -2,8 +2,9 @@
 
 The unit is the story by default: a story matches when any of its copies matches the query and the filters,
 and it is shown by its canonical copy with the number of copies. With `copies=True` every matching copy is
-its own record. Search and export select through the same `matching` statement, so a search can always be
-checked against an export. Functions take a session the caller owns.
+its own record. Search and export select through the same `storage.matching` statements (on PostgreSQL a
+top-N search reaches the same rows by a cheaper route first), so a search can always be checked against an
+export. Functions take a session the caller owns.
 """
 
 from __future__ import annotations
