@@ -137,31 +137,33 @@ def matching_rare(session: Session, query: Query, filters: Filters) -> Select[in
     For a query `matching_newest` found rare: the planner, misjudging a phrase, may otherwise walk the
     newest-first b-tree past thousands of rows for a word in a few dozen documents.
     """
-    tsquery = _tsquery(query)
     index = _PG_INDEX.c
-    in_index = or_(and_(not_(index.long), index.doc.op("@@")(tsquery)), index.long)
     hits = (
         select(index.article_id, index.published_at, index.long)
-        .where(*_pg_narrowing(filters), in_index)
+        .where(*_pg_narrowing(filters), or_(_indexed_match(_PG_INDEX, query), index.long))
         .cte("hits")
         .prefix_with("MATERIALIZED")  # computed whole, so no ordered index walk can be planned into it
     )
-    statement = select(Article.id, Article.story_id).join(hits, hits.c.article_id == Article.id)
-    statement = statement.where(*_filter_clauses(session, filters, facets_in_index=True))
-    statement = statement.where(or_(not_(hits.c.long), _like(query)))  # long documents: by LIKE
+    statement = _copies_of(session, filters, hits).where(or_(not_(hits.c.long), _like(query)))
     return statement.order_by(*_newest(hits))
 
 
 def _text_matching(session: Session, query: Query, filters: Filters, found: Any) -> Select[int, int | None]:
     """Articles joined to the index rows `found` whose text matches (LIKE for documents too long to index)."""
-    statement = select(Article.id, Article.story_id).join(found, found.c.article_id == Article.id)
-    statement = statement.where(*_filter_clauses(session, filters, facets_in_index=True))
-    return statement.where(
-        or_(
-            and_(not_(found.c.long), found.c.doc.op("@@")(_tsquery(query))),
-            and_(found.c.long, _like(query)),
-        )
+    return _copies_of(session, filters, found).where(
+        or_(_indexed_match(found, query), and_(found.c.long, _like(query)))
     )
+
+
+def _copies_of(session: Session, filters: Filters, found: Any) -> Select[int, int | None]:
+    """`(article id, story id)` of the index rows `found`, with the filters the index does not hold."""
+    statement = select(Article.id, Article.story_id).join(found, found.c.article_id == Article.id)
+    return statement.where(*_filter_clauses(session, filters, facets_in_index=True))
+
+
+def _indexed_match(found: Any, query: Query) -> ColumnElement[bool]:
+    """The index row's tsvector matches (rows flagged `long` hold no full document: matched by LIKE)."""
+    return and_(not_(found.c.long), found.c.doc.op("@@")(_tsquery(query)))
 
 
 def _pg_narrowing(filters: Filters) -> list[ColumnElement[bool]]:

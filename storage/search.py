@@ -38,8 +38,6 @@ _ID_BITS = 32
 PG_MAX_POSITION = 16383  # tsvector limits (PostgreSQL docs, "Text Search Types")
 PG_MAX_POSITIONS_PER_LEXEME = 256
 _PENDING = "canlian_search_pending"
-_INDEXED_COLUMNS = ("title", "body", "published_at", "site_key", "regions")
-_INDEXED_SITE_COLUMNS = ("level", "province", "city", "county")
 # What an index row is made of, in the order `add_rows` and `remove_rows` take it.
 INDEX_SOURCE = (
     Article.id,
@@ -53,7 +51,11 @@ INDEX_SOURCE = (
     SiteRecord.city,
     SiteRecord.county,
 )
-_ARTICLE_COLUMNS = 6  # INDEX_SOURCE starts with the article's own columns
+_ARTICLE_SOURCE = INDEX_SOURCE[:6]  # the article's own columns, then its site's (a `SitePlace`)
+_SITE_SOURCE = INDEX_SOURCE[6:]
+_NO_PLACE = (None,) * len(_SITE_SOURCE)  # an article whose site is not recorded
+_INDEXED_COLUMNS = tuple(c.key for c in _ARTICLE_SOURCE[1:])
+_INDEXED_SITE_COLUMNS = tuple(c.key for c in _SITE_SOURCE)
 
 
 def index_source(*where: ColumnElement[bool]) -> Select[Any]:
@@ -159,17 +161,17 @@ def remove_rows(connection: Connection, rows: Iterable[Sequence[Any]]) -> None:
 
 def _index_values(connection: Connection, row: Sequence[Any]) -> dict[str, Any]:
     article_id, title, body, published_at, site_key, regions, *place = row
+    facets = facet_tokens(site_key, regions, SitePlace(*place))
     if connection.dialect.name == "postgresql":
         doc, cut = pg_document(title, body)
         # Stored as articles.published_at is (UTC without a zone), so both sort the same.
         when = published_at.astimezone(UTC).replace(tzinfo=None) if published_at else None
-        facets = facet_tokens(site_key, regions, SitePlace(*place))
         return {"id": article_id, "doc": doc, "long": cut, "at": when, "f": facets}
     return {
         "k": sort_key(published_at, article_id),
         "t": " ".join(index_tokens(title)),
         "b": " ".join(index_tokens(body)),
-        "f": " ".join(facet_tokens(site_key, regions, SitePlace(*place))),
+        "f": " ".join(facets),
     }
 
 
@@ -257,17 +259,16 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
         add_rows(connection, index_rows(connection, Article.site_key.in_(moved), Article.id.not_in(indexed)))
 
 
-def _places(connection: Connection, site_keys: set[str]) -> dict[str, SitePlace]:
-    columns = (SiteRecord.level, SiteRecord.province, SiteRecord.city, SiteRecord.county)
-    rows = connection.execute(select(SiteRecord.key, *columns).where(SiteRecord.key.in_(site_keys)))
-    return {key: SitePlace(*place) for key, *place in rows}
+def _places(connection: Connection, site_keys: set[str]) -> dict[str, tuple[Any, ...]]:
+    """The site columns of `INDEX_SOURCE` for these sites, by site key."""
+    rows = connection.execute(select(SiteRecord.key, *_SITE_SOURCE).where(SiteRecord.key.in_(site_keys)))
+    return {key: tuple(place) for key, *place in rows}
 
 
-def _source_of(article: Article, places: dict[str, SitePlace]) -> tuple[Any, ...]:
+def _source_of(article: Article, places: dict[str, tuple[Any, ...]]) -> tuple[Any, ...]:
     """An `INDEX_SOURCE` row from an article in the session (its site's place read from the database)."""
-    place = places.get(article.site_key, SitePlace())
-    own = tuple(getattr(article, column.key) for column in INDEX_SOURCE[:_ARTICLE_COLUMNS])
-    return (*own, place.level, place.province, place.city, place.county)
+    own = (getattr(article, column.key) for column in _ARTICLE_SOURCE)
+    return (*own, *places.get(article.site_key, _NO_PLACE))
 
 
 def _changed(instance: object, names: Sequence[str]) -> bool:

@@ -17,7 +17,8 @@ Revises: 0007
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from itertools import islice
 from typing import Any
 
 from alembic import op
@@ -48,10 +49,10 @@ def downgrade() -> None:
     # A contentless FTS5 table forgets a document only when told its exact tokens, so the index must hold
     # exactly the facets revision 0007 wrote.
     op.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('delete-all')")
-    for batch in _batches(index_rows(connection), 500):
+    rows = index_rows(connection)
+    while batch := [_revision_0007_row(row) for row in islice(rows, 500)]:
         connection.exec_driver_sql(
-            f"INSERT INTO {FTS_TABLE} (rowid, title, body, facets) VALUES (?, ?, ?, ?)",
-            [_revision_0007_row(row) for row in batch],
+            f"INSERT INTO {FTS_TABLE} (rowid, title, body, facets) VALUES (?, ?, ?, ?)", batch
         )
 
 
@@ -70,14 +71,3 @@ def _revision_0007_row(row: Sequence[Any]) -> tuple[int, str, str, str]:
         " ".join(index_tokens(body)),
         " ".join(dict.fromkeys(facets)),
     )
-
-
-def _batches(rows: Iterator[Sequence[Any]], size: int) -> Iterator[list[Sequence[Any]]]:
-    batch: list[Sequence[Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
