@@ -35,7 +35,7 @@ from crawler.notify import Notifier, WebhookFormat
 from crawler.schedules import JOB_PREFIX, TIMEZONE, JobPlan, cron_trigger
 from crawler.supervisor import CrawlSpec, Supervisor
 from storage.engine import create_archive_engine
-from storage.runs import interrupt_orphans, record_unrun
+from storage.runs import close_dead_runs, record_unrun
 from storage.scheduling import persisted_next_run_times
 from storage.schema import upgrade
 from storage.transactions import write_transaction
@@ -194,7 +194,9 @@ def serve(config: SchedulerConfig, plans: Sequence[JobPlan]) -> int:
         scheduler: BackgroundScheduler | None = None
         try:
             started = datetime.now(UTC)
-            write_transaction(engine, lambda s: interrupt_orphans(s, keeper.me.holder, started))
+            # Runs whose crawl process died with an earlier scheduler (or alone) are closed; runs whose
+            # crawl still goes on are left to it: its site lock keeps us from starting the site again.
+            write_transaction(engine, lambda s: close_dead_runs(s, started))
             with Session(engine) as session:
                 persisted = persisted_next_run_times(session)
             scheduler = build_scheduler(config, plans, persisted, started)

@@ -1,22 +1,32 @@
 """One writer per archive per crawl process.
 
-Every write of a crawl process (run records, fetched pages in batches, list-page validators) goes through one
-thread holding one connection. On SQLite that is what the database allows anyway (one writer at a time);
-doing it in one thread means the crawl's own writers never wait for each other's locks (SQLite's busy handler
-sleeps in steps of up to 100 ms, which a multi-site crawl measured as seconds of stalled reactor), and the
-reactor thread never blocks on a write. Other processes writing the same archive are still serialised by the
-database (BEGIN IMMEDIATE / retried transactions, see storage.transactions).
+Every write of a crawl process (run records, fetched pages in batches, the frontier, list walks) goes through
+one thread holding one connection. On SQLite that is what the database allows anyway (one writer at a
+time); doing it in one thread means the crawl's own writers never wait for each other's locks (SQLite's busy
+handler sleeps in steps of up to 100 ms, which a multi-site crawl measured as seconds of stalled reactor),
+and the reactor thread never blocks on a write. Other processes writing the same archive are still
+serialised by the database (BEGIN IMMEDIATE / retried transactions, see storage.transactions).
+
+The thread is a daemon and can be told to hurry: a crawl asked to shut down must not wait minutes for a
+writer retrying against a locked or failing database. After `stop()` writes are no longer retried, and a
+write that has been running for `STOP_GRACE` seconds is interrupted (its transaction rolls back, and the
+frontier keeps what it did not archive for the next crawl). Quick writes (the run's end, the frontier)
+still go through.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
+import queue
 import threading
+import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import ClassVar, TypeVar
+from concurrent.futures import Future
+from typing import Any, ClassVar, TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 from storage.engine import create_archive_engine
@@ -24,6 +34,9 @@ from storage.schema import upgrade
 from storage.transactions import write_transaction
 
 T = TypeVar("T")
+STOP_GRACE = 5.0
+logger = logging.getLogger(__name__)
+_Job = tuple[Future[Any], Callable[[Session], Any]]
 
 
 class ArchiveWriter:
@@ -34,8 +47,15 @@ class ArchiveWriter:
         self.database_url = database_url
         self.engine: Engine = create_archive_engine(database_url)
         upgrade(self.engine)
-        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-writer")
         self.users = 0
+        self.stopping = threading.Event()
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._in_use: Any = None  # the DBAPI connection the writer thread holds right now
+        self._job_started: float | None = None  # monotonic start of the write in progress
+        event.listen(self.engine, "checkout", self._checked_out)
+        event.listen(self.engine, "checkin", self._checked_in)
+        self.thread = threading.Thread(target=self._serve, name="archive-writer", daemon=True)
+        self.thread.start()
 
     @classmethod
     def acquire(cls, database_url: str) -> ArchiveWriter:
@@ -53,14 +73,66 @@ class ArchiveWriter:
             if self.users > 0:
                 return
             del self._open[self.database_url]
-        self.thread.shutdown(wait=True)
+        self._jobs.put(None)
+        self.thread.join(timeout=None if not self.stopping.is_set() else STOP_GRACE)
         self.engine.dispose()
 
     async def run(self, work: Callable[[Session], T]) -> T:
         """`work(session)` in one retried write transaction on the writer thread."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.thread, write_transaction, self.engine, work)
+        return await asyncio.wrap_future(self.submit(work))
 
     def run_now(self, work: Callable[[Session], T]) -> T:
         """The same, for callers outside the event loop: waits for the writer thread."""
-        return self.thread.submit(write_transaction, self.engine, work).result()
+        return self.submit(work).result()
+
+    def submit(self, work: Callable[[Session], T]) -> Future[T]:
+        future: Future[T] = Future()
+        self._jobs.put((future, work))
+        return future
+
+    def stop(self) -> None:
+        """Hurry: no more retries, and interrupt any write that runs longer than the grace period."""
+        if not self.stopping.is_set():
+            self.stopping.set()
+            threading.Thread(target=self._watch, name="archive-writer-watchdog", daemon=True).start()
+
+    def _serve(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            future, work = job
+            if not future.set_running_or_notify_cancel():
+                continue
+            self._job_started = time.monotonic()
+            try:
+                future.set_result(write_transaction(self.engine, work, stopping=self.stopping.is_set))
+            except BaseException as error:  # handed to whoever waits for this write
+                future.set_exception(error)
+            finally:
+                self._job_started = None
+
+    def _watch(self) -> None:
+        while self.thread.is_alive():
+            started = self._job_started
+            if started is not None and time.monotonic() - started > STOP_GRACE:
+                self._interrupt()
+                self._job_started = None  # once per write
+            time.sleep(0.5)
+
+    def _checked_out(self, dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        if threading.current_thread() is self.thread:
+            self._in_use = dbapi_connection
+
+    def _checked_in(self, _dbapi_connection: Any, _record: Any) -> None:
+        if threading.current_thread() is self.thread:
+            self._in_use = None
+
+    def _interrupt(self) -> None:
+        connection = self._in_use
+        if connection is None or not self.thread.is_alive():
+            return
+        logger.warning(
+            "archive writer still busy %.0f s after the stop: interrupting its statement", STOP_GRACE
+        )
+        interrupt = getattr(connection, "interrupt", None) or getattr(connection, "cancel", None)
+        if interrupt is not None:
+            with contextlib.suppress(Exception):  # it may have finished meanwhile
+                interrupt()

@@ -10,3 +10,13 @@ KIND = "canlian_kind"
 LIST = "list"
 ARTICLE = "article"
 ATTACHMENT = "attachment"
+
+# The list chain a list request belongs to: the first list request it descends from (its url, and a digest of
+# its body for POST lists). Walks are recorded as finished per chain (crawler/middlewares/frontier.py).
+CHAIN = "canlian_chain"
+# A list page the strategy guessed exists (see spiders.strategies.base.ListRequest.guessed).
+GUESSED = "canlian_guessed_list_page"
+
+# Sent by the spider's errback for every list or article request that failed for good (a download error
+# after retries, an HTTP error status, a refusal), with `request` and `failure`.
+request_failed = object()

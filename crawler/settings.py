@@ -68,8 +68,12 @@ DOWNLOADER_MIDDLEWARES = {
 }
 CANLIAN_DRY_RUN = False
 SPIDER_MIDDLEWARES = {
+    # Sees the spider's output after the incremental filter (lower numbers see it later).
+    "crawler.middlewares.frontier.CrawlFrontier": 940,
     "crawler.middlewares.incremental.IncrementalFilter": 950,
 }
+CANLIAN_FRONTIER_MAX_ATTEMPTS = 3  # failed downloads of an article URL before it is no longer resumed
+CANLIAN_RUN_CHECKPOINT_SECONDS = 10.0  # run counters and the site lock's heartbeat
 # Incremental nights (see crawler/middlewares/incremental.py). CANLIAN_SINCE: first-run backfill limit.
 CANLIAN_INCREMENTAL = True
 CANLIAN_REVISIT_DAYS = 14

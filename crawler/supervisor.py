@@ -27,7 +27,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from storage.runs import close_run, start_run
+from storage.liveness import ProcessIdentity
+from storage.runs import close_run, record_unrun, start_run
+from storage.site_locks import live_lock_holder
 from storage.transactions import write_transaction
 
 logger = logging.getLogger(__name__)
@@ -129,13 +131,29 @@ class Supervisor:
     ) -> RunOutcome:
         started = datetime.now(UTC)
 
-        def open_run(session: Session) -> tuple[int, str]:
-            run = start_run(session, site_key, trigger, started, scheduled_for=scheduled_for)
-            run.launched_by = launched_by
+        def open_run(session: Session) -> tuple[int, str, str]:
+            holder = live_lock_holder(session, site_key, started)
+            if holder is not None:  # whoever started it (a crawl from the CLI, an orphan of a dead scheduler)
+                note = f"site {site_key} is being crawled by {holder.describe()}"
+                run = record_unrun(session, site_key, "skipped", scheduled_for, note, started)
+                run.trigger = trigger
+                return run.id, "", note
+            run = start_run(
+                session,
+                site_key,
+                trigger,
+                started,
+                scheduled_for=scheduled_for,
+                launched_by=launched_by,
+                process=str(ProcessIdentity.current()),  # the child takes the run over when it starts
+            )
             run.log_path = str(log_path_for(self.spec.log_dir, site_key, run.id, started))
-            return run.id, run.log_path
+            return run.id, run.log_path, ""
 
-        run_id, log_path = write_transaction(self.engine, open_run)
+        run_id, log_path, busy = write_transaction(self.engine, open_run)
+        if busy:
+            logger.warning("%s run %d: skipped: %s", site_key, run_id, busy)
+            return RunOutcome(run_id, site_key, "skipped", None, busy, "")
         try:
             status, exit_code, note = self._supervise(site_key, run_id, trigger, Path(log_path))
         except BaseException as error:

@@ -5,17 +5,22 @@ yielded raw as `PageItem`s: extraction, relevance and storage happen in the pipe
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
 
 from crawler.items import PageItem
-from crawler.request_kinds import ARTICLE, KIND, LIST
+from crawler.request_kinds import ARTICLE, CHAIN, GUESSED, KIND, LIST, request_failed
 from crawler.sites import Site
 from spiders.strategies import STRATEGIES, ListPage, ListRequest, ListStrategy
+from storage.urls import url_key
 
 
 class SiteSpider(scrapy.Spider):
@@ -28,21 +33,39 @@ class SiteSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         for request in self.strategy.first_requests(self.site):
-            yield self.list_request(request)
+            yield self.list_request(request, chain_of(request))
 
-    def list_request(self, request: ListRequest) -> scrapy.Request:
+    def list_request(self, request: ListRequest, chain: str) -> scrapy.Request:
         return scrapy.Request(
             request.url,
             method=request.method,
             body=request.body,
             headers=dict(request.headers) or None,
             callback=self.parse_listing,
-            meta={"list_state": request.state, KIND: LIST, **self.proxy_meta()},
+            errback=self.request_failed,
+            meta={
+                "list_state": request.state,
+                KIND: LIST,
+                CHAIN: chain,
+                GUESSED: request.guessed,
+                **self.proxy_meta(),
+            },
         )
 
     def article_request(self, url: str, revisit: bool = False) -> scrapy.Request:
         meta = {KIND: ARTICLE, "canlian_revisit": revisit, **self.proxy_meta()}
-        return scrapy.Request(url, callback=self.parse_article_page, meta=meta)
+        return scrapy.Request(url, callback=self.parse_article_page, errback=self.request_failed, meta=meta)
+
+    def request_failed(self, failure: Failure) -> None:
+        """Tell the crawl's components (the frontier above all) that a request failed for good, and log it
+        as Scrapy would without an errback: download errors at ERROR, HTTP error statuses at INFO."""
+        request = getattr(failure, "request", None)
+        if isinstance(failure.value, HttpError):
+            self.logger.info("Ignoring response %s: HTTP status code is not handled", failure.value.response)
+        elif not isinstance(failure.value, IgnoreRequest):
+            self.logger.error("Error downloading %s: %s", request, failure.getErrorMessage())
+        if request is not None:
+            self.crawler.signals.send_catch_log(signal=request_failed, request=request, failure=failure)
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         self.count("listing/pages")
@@ -58,8 +81,9 @@ class SiteSpider(scrapy.Spider):
             self.count("listing/empty")
         for url in listing.article_urls:
             yield self.article_request(url)
+        chain = response.meta.get(CHAIN) or url_key(response.url)
         for next_page in listing.next_pages:
-            yield self.list_request(next_page)
+            yield self.list_request(next_page, chain)
 
     def parse_article_page(self, response: Response) -> Iterator[PageItem]:
         yield PageItem(
@@ -87,3 +111,11 @@ def decoded_headers(response: Response) -> dict[str, str]:
         for key, values in response.headers.items()
         if values
     }
+
+
+def chain_of(request: ListRequest) -> str:
+    """A list chain's identity: its first request's URL (scheme-less), plus a body digest for POST lists."""
+    key = url_key(request.url)
+    if request.body:
+        key += "#" + hashlib.sha1(request.body.encode("utf-8")).hexdigest()[:12]
+    return key

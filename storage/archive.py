@@ -23,6 +23,8 @@ from crawler.extraction.model import Article as ExtractedArticle
 from crawler.extraction.model import NoArticle
 from storage.dedup import assign_story, reindex_article
 from storage.fingerprint import body_hash
+from storage.frontier import record_failure, settle
+from storage.incremental import settles
 from storage.models import Article, ArticleVersion, Fetch, Page, RawBlob
 from storage.sql import insert_ignore, insert_returning
 from storage.types import UTCDateTime
@@ -96,6 +98,11 @@ def record_fetch(
     session.flush()
     stored = _classify(session, page_row, fetch, result, assessment)
     fetch.outcome, fetch.detail = stored.outcome, stored.detail
+    # The frontier changes in the same transaction as the archive: a kill leaves both as they were.
+    if settles(stored.detail):
+        settle(session, page.site_key, [page.requested_url, page.final_url])
+    else:
+        record_failure(session, page.site_key, page.requested_url, stored.detail, page.fetched_at)
     return stored
 
 

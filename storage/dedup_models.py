@@ -8,9 +8,13 @@
   missing both try to mark it first, and the database lets only one commit. The loser's retried
   transaction (storage.transactions.write_transaction) then finds the winner as a candidate.
 - `DedupMembership`: why an article is in its story (first copy, exact body, near duplicate and how close).
+- `StoryMerge`: a story that a later copy showed to be the same report as another, and where it went: so
+  a story id once shown (an export, a link) still leads to its copies.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, SmallInteger, String, text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -49,3 +53,12 @@ class DedupMembership(Base):
     matched_article_id: Mapped[int | None] = mapped_column(Integer)  # the copy it was compared with
     jaccard: Mapped[float] = mapped_column(Float, default=1.0)
     containment: Mapped[float] = mapped_column(Float, default=1.0)
+
+
+class StoryMerge(Base):
+    __tablename__ = "story_merges"
+
+    merged_story_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # gone: its copies moved
+    into_story_id: Mapped[int] = mapped_column(Integer, index=True)
+    bridging_article_id: Mapped[int] = mapped_column(Integer)  # the copy similar to both stories
+    merged_at: Mapped[datetime]

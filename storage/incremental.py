@@ -29,9 +29,20 @@ class Revisit:
 _SETTLED = exists().where(Fetch.page_id == Page.id, not_(Fetch.detail.like(f"{EXTRACTION_FAILED}:%")))
 
 
+def settles(fetch_detail: str) -> bool:
+    """Whether a fetch with this detail makes its page known (the Python side of `_SETTLED`)."""
+    return not fetch_detail.startswith(f"{EXTRACTION_FAILED}:")
+
+
+def known_pages(session: Session, site_key: str) -> dict[str, datetime]:
+    """Scheme-less key -> first fetch time of every page of the site that was fetched and stored (not only
+    failed to extract)."""
+    query = select(Page.url_key, Page.first_seen_at).where(Page.site_key == site_key, _SETTLED)
+    return dict(session.execute(query).all())  # rows, not the result: dict() would take that for a mapping
+
+
 def known_page_keys(session: Session, site_key: str) -> set[str]:
-    """Scheme-less keys of every page of the site that was fetched and stored (not only failed to extract)."""
-    return set(session.scalars(select(Page.url_key).where(Page.site_key == site_key, _SETTLED)))
+    return set(known_pages(session, site_key))
 
 
 def due_revisits(

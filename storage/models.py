@@ -115,6 +115,10 @@ class CrawlRun(Base):
     blocked: Mapped[int] = mapped_column(Integer, default=0)  # anti-bot answers (403 / 412 / 521 ...)
     errors_by_kind: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     note: Mapped[str | None] = mapped_column(Text)  # why the scheduler recorded the status it did
+    # The process that owns the run while it is open (storage.liveness) and its last checkpoint: a run whose
+    # process is gone is closed as killed / lost by the next command that notices, never by a guess.
+    process: Mapped[str | None] = mapped_column(String(512))
+    heartbeat_at: Mapped[datetime | None]
 
 
 class Fetch(Base):

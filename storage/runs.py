@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from storage.liveness import DEFAULT_STALE_AFTER, Liveness, ProcessIdentity, liveness
 from storage.models import CrawlRun, SiteRecord
 from storage.sql import insert_ignore
 
@@ -26,10 +27,20 @@ RUN_COUNTERS = {
 }
 # Scrapy's finish reason -> run status, when the crawl itself records its end. "shutdown" is a SIGTERM or
 # Ctrl-C; the scheduler refines it (timed_out, interrupted) once the child has exited.
-STATUS_BY_REASON = {"finished": "finished", "shutdown": "interrupted"}
+STATUS_BY_REASON = {"finished": "finished", "shutdown": "interrupted", "site_busy": "skipped"}
 # A crawl that closed as "finished" and was stopped while exiting (shutdown, limit) still finished its work.
 _STOPPED = ("interrupted", "timed_out")
-RUN_STATUSES = ("running", "finished", "failed", "timed_out", "killed", "interrupted", "missed", "skipped")
+RUN_STATUSES = (
+    "running",
+    "finished",
+    "failed",
+    "timed_out",
+    "killed",
+    "lost",
+    "interrupted",
+    "missed",
+    "skipped",
+)
 # Requests refused on purpose (robots.txt, the private-address guard, challenge pages) are not errors.
 DELIBERATE_REFUSALS = frozenset({"IgnoreRequest", "PrivateAddressBlocked", "ChallengeBlocked"})
 
@@ -74,6 +85,7 @@ def start_run(
     scheduled_for: datetime | None = None,
     launched_by: str | None = None,
     log_path: str | None = None,
+    process: str | None = None,
 ) -> CrawlRun:
     run = CrawlRun(
         site_key=site_key,
@@ -84,18 +96,39 @@ def start_run(
         scheduled_for=scheduled_for,
         launched_by=launched_by,
         log_path=log_path,
+        process=process,
+        heartbeat_at=now,
     )
     session.add(run)
     session.flush()
     return run
 
 
-def adopt_run(session: Session, run_id: int, site_key: str) -> CrawlRun:
-    """The row a scheduler created for this crawl (it passes `CANLIAN_RUN_ID` to its child)."""
+def adopt_run(session: Session, run_id: int, site_key: str, process: str, now: datetime) -> CrawlRun:
+    """The row a scheduler created for this crawl (it passes `CANLIAN_RUN_ID` to its child); from now on
+    the crawl process owns it."""
     run = session.get(CrawlRun, run_id)
     if run is None or run.site_key != site_key or run.finished_at is not None:
         raise ValueError(f"crawl run {run_id} is not an open run of site {site_key!r}")
+    run.process, run.heartbeat_at = process, now
     return run
+
+
+def checkpoint_run(session: Session, run_id: int, stats: Mapping[str, Any], now: datetime) -> None:
+    """The counters so far and a heartbeat: a run killed later still shows what it did."""
+    run = session.get_one(CrawlRun, run_id)
+    if run.finished_at is not None:
+        return
+    _fill_counters(run, stats)
+    run.heartbeat_at = now
+
+
+def _fill_counters(run: CrawlRun, stats: Mapping[str, Any]) -> None:
+    run.stats = {key: _jsonable(value) for key, value in stats.items()}
+    for column, key in RUN_COUNTERS.items():
+        setattr(run, column, int(stats.get(key, 0)))
+    run.errors_by_kind = errors_by_kind(stats)
+    run.blocked = blocked_count(stats)
 
 
 def finish_run(
@@ -105,11 +138,8 @@ def finish_run(
     run.finished_at = now
     run.finish_reason = reason
     run.status = STATUS_BY_REASON.get(reason, "failed")
-    run.stats = {key: _jsonable(value) for key, value in stats.items()}
-    for column, key in RUN_COUNTERS.items():
-        setattr(run, column, int(stats.get(key, 0)))
-    run.errors_by_kind = errors_by_kind(stats)
-    run.blocked = blocked_count(stats)
+    run.heartbeat_at = now
+    _fill_counters(run, stats)
     return run
 
 
@@ -135,7 +165,7 @@ def close_run(
 
 
 def record_unrun(
-    session: Session, site_key: str, status: str, scheduled_for: datetime, note: str, now: datetime
+    session: Session, site_key: str, status: str, scheduled_for: datetime | None, note: str, now: datetime
 ) -> CrawlRun:
     """A scheduled run that never started (missed its grace time, or the previous run still going)."""
     run = CrawlRun(
@@ -154,25 +184,35 @@ def record_unrun(
     return run
 
 
-def interrupt_orphans(session: Session, holder: str, now: datetime) -> list[int]:
-    """Runs still "running" for a scheduler other than `holder`: that scheduler died before closing them.
+def close_dead_runs(
+    session: Session, now: datetime, stale_after: timedelta = DEFAULT_STALE_AFTER
+) -> list[CrawlRun]:
+    """Close every run still "running" whose process is gone: `killed` when this host can see that its
+    process no longer exists, `lost` when it ran elsewhere and has not checkpointed for `stale_after`.
 
-    Should its orphaned child still finish, `finish_run` overwrites this with the real outcome.
+    Runs with no recorded process (archived before processes were recorded) are left as they are.
     """
-    orphans = list(
-        session.scalars(
-            select(CrawlRun).where(
-                CrawlRun.status == "running",
-                CrawlRun.launched_by.is_not(None),
-                CrawlRun.launched_by != holder,
-            )
-        )
+    running = session.scalars(
+        select(CrawlRun).where(CrawlRun.status == "running", CrawlRun.process.is_not(None))
     )
-    for run in orphans:
-        run.status, run.finished_at = "interrupted", now
-        run.finish_reason = run.finish_reason or "scheduler lost"
-        run.note = f"its scheduler {run.launched_by} stopped without closing the run"
-    return [run.id for run in orphans]
+    closed = []
+    for run in running:
+        identity = ProcessIdentity.parse(run.process)
+        verdict = liveness(identity) if identity is not None else Liveness.UNKNOWN
+        beat = run.heartbeat_at or run.started_at
+        if verdict is Liveness.ALIVE or (verdict is Liveness.UNKNOWN and now - beat < stale_after):
+            continue
+        who = identity.describe() if identity else run.process
+        run.status = "killed" if verdict is Liveness.DEAD else "lost"
+        run.finished_at = beat
+        run.finish_reason = run.finish_reason or run.status
+        run.note = (
+            f"its process ({who}) is gone"
+            if verdict is Liveness.DEAD
+            else f"no heartbeat from {who} since {beat:%Y-%m-%d %H:%M:%S} UTC"
+        ) + "; counters as of its last checkpoint"
+        closed.append(run)
+    return closed
 
 
 def site_history(session: Session, site_key: str, limit: int = 20) -> list[CrawlRun]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, Result, Table, delete, or_, select, update
+from sqlalchemy import Table, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -27,7 +27,7 @@ from storage.scheduling_models import (
     SiteHealthRecord,
     apscheduler_jobs,
 )
-from storage.sql import insert_ignore
+from storage.sql import changed_one_row, insert_ignore
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +67,7 @@ def acquire_lease(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    return _one_row(taken)
+    return changed_one_row(taken)
 
 
 def renew_lease(session: Session, holder: str, now: datetime, ttl: timedelta, name: str = LEASE_NAME) -> bool:
@@ -78,7 +78,7 @@ def renew_lease(session: Session, holder: str, now: datetime, ttl: timedelta, na
         .values(heartbeat_at=now, expires_at=now + ttl)
         .execution_options(synchronize_session=False)
     )
-    return _one_row(renewed)
+    return changed_one_row(renewed)
 
 
 def release_lease(session: Session, holder: str, name: str = LEASE_NAME) -> bool:
@@ -87,7 +87,7 @@ def release_lease(session: Session, holder: str, name: str = LEASE_NAME) -> bool
         .where(SchedulerLease.name == name, SchedulerLease.holder == holder)
         .execution_options(synchronize_session=False)
     )
-    return _one_row(released)
+    return changed_one_row(released)
 
 
 def current_lease(session: Session, name: str = LEASE_NAME) -> SchedulerLease | None:
@@ -183,7 +183,7 @@ def claim_alert(session: Session, site_key: str, cause: str, now: datetime, remi
         .values(last_sent_at=now, sent_count=HealthAlert.sent_count + 1)
         .execution_options(synchronize_session=False)
     )
-    return _one_row(claimed)
+    return changed_one_row(claimed)
 
 
 def persisted_next_run_times(session: Session) -> dict[str, datetime | None]:
@@ -213,8 +213,3 @@ def _insert_if_absent(
         .returning(*(table.c[name] for name in conflict_columns))
     )
     return session.execute(statement).first() is not None
-
-
-def _one_row(result: Result[Any]) -> bool:
-    """Whether the statement changed exactly one row: the database's verdict on a race."""
-    return isinstance(result, CursorResult) and result.rowcount == 1

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
+from sqlalchemy import CursorResult, Result, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session
 
@@ -64,3 +65,22 @@ def upsert(
     statement = _insert_for(session)(model).values(**values)
     changes = {name: statement.excluded[name] for name in values if name not in conflict_columns}
     session.execute(statement.on_conflict_do_update(index_elements=conflict_columns, set_=changes))
+
+
+@cache
+def _insert_ignore_many_statement(insert: Any, table: Table, conflict: tuple[str, ...]) -> Any:
+    return insert(table).on_conflict_do_nothing(index_elements=list(conflict))
+
+
+def insert_ignore_many(
+    session: Session, table: Table, rows: Sequence[Mapping[str, Any]], conflict_columns: Sequence[str]
+) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING for many rows, as one executemany."""
+    if rows:
+        statement = _insert_ignore_many_statement(_insert_for(session), table, tuple(conflict_columns))
+        session.execute(statement, [dict(row) for row in rows])
+
+
+def changed_one_row(result: Result[Any]) -> bool:
+    """Whether an UPDATE / DELETE changed exactly one row: the database's verdict on a race."""
+    return isinstance(result, CursorResult) and result.rowcount == 1

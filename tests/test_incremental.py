@@ -3,6 +3,7 @@ and an edited article is picked up by the revisit window as a new version."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +78,12 @@ def test_second_night_fetches_only_list_pages_and_revisits_catch_edits(
     engine.dispose()
 
 
-def build_filter(known: set[str], since: str = "") -> IncrementalFilter:
+WALKED = datetime(2026, 11, 1, tzinfo=UTC)  # when the test list's last walk reached its end
+BEFORE, AFTER = WALKED - timedelta(days=1), WALKED + timedelta(hours=1)
+CHAIN_KEY = url_key("http://127.0.0.1:9/jsyw/index.shtml")
+
+
+def build_filter(known: dict[str, datetime], since: str = "", walked: bool = True) -> IncrementalFilter:
     site = parse_site(
         {
             "key": "inc-test",
@@ -94,11 +100,13 @@ def build_filter(known: set[str], since: str = "") -> IncrementalFilter:
     crawler.spider = cls.from_crawler(crawler)
     middleware = IncrementalFilter(crawler)
     middleware.known = known
+    middleware.walks = {CHAIN_KEY: WALKED} if walked else {}
     return middleware
 
 
 def listing(*urls: str) -> tuple[HtmlResponse, list[Any]]:
-    request = scrapy.Request("http://127.0.0.1:9/jsyw/index.shtml", meta={"canlian_kind": "list"})
+    meta = {"canlian_kind": "list", "canlian_chain": CHAIN_KEY}
+    request = scrapy.Request("http://127.0.0.1:9/jsyw/index.shtml", meta=meta)
     response = HtmlResponse(request.url, body=b"<html></html>", request=request)
     articles = [scrapy.Request(u, meta={"canlian_kind": "article"}) for u in urls]
     following = scrapy.Request("http://127.0.0.1:9/jsyw/index_1.shtml", meta={"canlian_kind": "list"})
@@ -109,22 +117,36 @@ OLD = "http://127.0.0.1:9/jsyw/201801/t20180105_1.shtml"
 NEW = "http://127.0.0.1:9/jsyw/202611/t20261120_2.shtml"
 
 
-def test_known_articles_dropped_and_paging_stops_when_nothing_is_new() -> None:
-    middleware = build_filter({url_key(OLD), url_key(NEW)})
+def test_known_articles_dropped_and_paging_stops_where_a_finished_walk_looked() -> None:
+    middleware = build_filter({url_key(OLD): BEFORE, url_key(NEW): BEFORE})
     response, output = listing(OLD, NEW)
     assert list(middleware.process_spider_output(response, output)) == []
     assert middleware.crawler.stats.get_value("incremental/paging_stopped") == 1
 
 
+@pytest.mark.parametrize(
+    ("archived", "walked"),
+    [(AFTER, True), (BEFORE, False)],
+    ids=["archived-after-the-last-finished-walk", "no-walk-ever-finished"],
+)
+def test_articles_of_an_unfinished_walk_do_not_stop_paging(archived: datetime, walked: bool) -> None:
+    """A killed first crawl archived these, but never saw what lies beyond: page on."""
+    middleware = build_filter({url_key(OLD): archived, url_key(NEW): archived}, walked=walked)
+    response, output = listing(OLD, NEW)
+    kept = [r.url for r in middleware.process_spider_output(response, output)]
+    assert kept == ["http://127.0.0.1:9/jsyw/index_1.shtml"], "known articles dropped, the next page kept"
+    assert middleware.crawler.stats.get_value("incremental/paging_past_unfinished_walk") == 1
+
+
 def test_new_article_keeps_paging_going() -> None:
-    middleware = build_filter({url_key(OLD)})
+    middleware = build_filter({url_key(OLD): BEFORE})
     response, output = listing(OLD, NEW)
     kept = [r.url for r in middleware.process_spider_output(response, output)]
     assert kept == [NEW, "http://127.0.0.1:9/jsyw/index_1.shtml"]
 
 
 def test_since_limits_the_backfill_by_url_date() -> None:
-    middleware = build_filter(set(), since="2020-01-01")
+    middleware = build_filter({}, since="2020-01-01")
     response, output = listing(OLD, NEW)
     kept = [r.url for r in middleware.process_spider_output(response, output)]
     assert kept == [NEW, "http://127.0.0.1:9/jsyw/index_1.shtml"]

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from storage.liveness import ProcessIdentity
 from storage.models import CrawlRun
 from storage.runs import (
     adopt_run,
+    close_dead_runs,
     close_run,
     errors_by_kind,
     finish_run,
-    interrupt_orphans,
     latest_runs_by_site,
     record_unrun,
     site_history,
@@ -94,7 +97,7 @@ def test_run_lifecycle_from_scheduler_through_child_to_parent(engine: Engine) ->
         "blocked/total": 3,
     }
     with Session(engine) as session, session.begin():
-        assert adopt_run(session, run_id, "alpha").id == run_id
+        assert adopt_run(session, run_id, "alpha", str(ProcessIdentity.current()), T0).id == run_id
         finish_run(session, run_id, "shutdown", stats, T0 + timedelta(minutes=5))
     with Session(engine) as session, session.begin():
         close_run(session, run_id, "timed_out", -15, "wall-clock limit", T0 + timedelta(minutes=6))
@@ -125,21 +128,52 @@ def test_parent_closes_a_run_the_child_never_recorded(engine: Engine) -> None:
         )
 
 
-def test_missed_and_orphaned_runs_are_recorded(engine: Engine) -> None:
-    write_transaction(engine, lambda s: record_unrun(s, "alpha", "missed", T0, "not started", T0))
-    orphan = write_transaction(
-        engine, lambda s: start_run(s, "beta", "scheduled", T0, launched_by=B.holder).id
-    )
-    mine = write_transaction(
-        engine, lambda s: start_run(s, "gamma", "scheduled", T0, launched_by=A.holder).id
-    )
-    assert write_transaction(engine, lambda s: interrupt_orphans(s, A.holder, T0)) == [orphan]
+def dead_process() -> str:
+    """The identity of a process that has exited (and been reaped)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    identity = str(ProcessIdentity.of(child.pid))
+    child.wait()
+    return identity
+
+
+def test_runs_of_dead_processes_are_closed_and_live_ones_left_alone(engine: Engine) -> None:
+    now = T0 + timedelta(hours=1)
+    elsewhere = "other-host|boot|4242|77"
+    runs = {
+        "missed": ("missed", None, T0),
+        "dead": ("running", dead_process(), T0),
+        "alive": ("running", str(ProcessIdentity.current()), T0),
+        "far-silent": ("running", elsewhere, now - timedelta(minutes=30)),
+        "far-beating": ("running", elsewhere, now - timedelta(seconds=30)),
+        "unrecorded": ("running", None, T0),
+    }
+
+    def seed(session: Session) -> None:
+        for key, (status, process, beat) in runs.items():
+            if status == "missed":
+                record_unrun(session, key, "missed", T0, "not started", T0)
+                continue
+            run = start_run(session, key, "scheduled", T0, launched_by=B.holder, process=process)
+            run.heartbeat_at = beat
+
+    write_transaction(engine, seed)
+    closed = write_transaction(engine, lambda s: [r.site_key for r in close_dead_runs(s, now)])
+    assert sorted(closed) == ["dead", "far-silent"]
     with Session(engine) as session:
-        statuses = {r.site_key: r.status for r in session.scalars(select(CrawlRun))}
-        assert statuses == {"alpha": "missed", "beta": "interrupted", "gamma": "running"}
-        assert [r.site_key for r in latest_runs_by_site(session)] == ["alpha", "beta", "gamma"]
-        assert site_history(session, "gamma") == []  # still running: not history yet
-        assert session.get_one(CrawlRun, mine).finished_at is None
+        rows = {r.site_key: r for r in session.scalars(select(CrawlRun))}
+        statuses = {key: row.status for key, row in rows.items()}
+        assert statuses == {
+            "missed": "missed",
+            "dead": "killed",
+            "alive": "running",
+            "far-silent": "lost",
+            "far-beating": "running",
+            "unrecorded": "running",
+        }
+        assert "is gone" in (rows["dead"].note or "")
+        assert rows["far-silent"].finished_at == now - timedelta(minutes=30), "closed at its last heartbeat"
+        assert [r.site_key for r in latest_runs_by_site(session)] == sorted(runs)
+        assert site_history(session, "alive") == []  # still running: not history yet
 
 
 def test_errors_by_kind_ignores_deliberate_refusals() -> None:

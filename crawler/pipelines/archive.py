@@ -4,15 +4,25 @@ Every fetch is stored (raw bytes included) before anything is dropped, so a page
 held no article can be re-examined later; the named `DropItem` subclasses then count why in the stats.
 A write that fails on a locked database or a uniqueness race is retried, then raised (Scrapy logs and
 counts it as an item error).
+
+The run: opened (or adopted from the scheduler) with this process as its owner, together with the site's
+lock (a second crawl of the same site closes at once as `site_busy`, its run `skipped`); its counters are
+checkpointed every `CANLIAN_RUN_CHECKPOINT_SECONDS`, so a killed crawl still shows what it did; closed at
+the end with Scrapy's stats. An archive that cannot take writes (disk full, read-only ...) stops the crawl
+with one clear ERROR line (`archive_unavailable`); what was not archived stays in the frontier.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from datetime import UTC, datetime
 from typing import Any, Self
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider
 from scrapy.statscollectors import StatsCollector
 from sqlalchemy.orm import Session
 
@@ -20,9 +30,16 @@ from crawler.archive_writer import ArchiveWriter
 from crawler.extraction.model import NoArticle, NoArticleReason
 from crawler.items import PageItem
 from crawler.pipelines.batching import WriteBatcher
-from crawler.pipelines.drops import ChallengePage, NoMainContent, NotRelevant
+from crawler.pipelines.drops import ArchiveRefused, ChallengePage, NoMainContent, NotRelevant
 from storage.archive import Assessment, FetchedPage, Outcome, Stored, record_fetch
-from storage.runs import SiteInfo, adopt_run, finish_run, start_run, upsert_site
+from storage.errors import ArchiveUnavailable
+from storage.liveness import ProcessIdentity
+from storage.runs import SiteInfo, adopt_run, checkpoint_run, finish_run, start_run, upsert_site
+from storage.site_locks import acquire_site_lock, heartbeat_site_lock, release_site_lock
+from storage.transactions import WriteFailed
+
+logger = logging.getLogger(__name__)
+UNAVAILABLE_STAT = "archive/unavailable"
 
 
 class ArchivePipeline:
@@ -30,9 +47,15 @@ class ArchivePipeline:
         self.crawler = crawler
         self.database_url = database_url
         self.trigger = trigger
+        self.process = str(ProcessIdentity.current())
         self.writer: ArchiveWriter | None = None
         self.run_id: int | None = None
+        self.locked = False
+        self.busy_note = ""
+        self.failure: ArchiveUnavailable | None = None
         self.batcher: WriteBatcher[tuple[FetchedPage, Any, Assessment | None], Stored] | None = None
+        self.checkpoints: asyncio.Task[None] | None = None
+        self.closing: asyncio.Future[None] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -49,23 +72,23 @@ class ArchivePipeline:
         assert self.crawler.stats is not None
         return self.crawler.stats
 
+    @property
+    def site_key(self) -> str:
+        return str(self.crawler.spider.site.key)  # type: ignore[union-attr]
+
     async def open_spider(self) -> None:
-        self.writer = ArchiveWriter.acquire(self.database_url)
-        site = self.crawler.spider.site  # type: ignore[union-attr]
-        info = SiteInfo(
-            site.key, site.name, site.level, site.province, site.city, site.county, site.federation
-        )
-        # A scheduler creates the run row itself (trigger, start, log path) and passes its id down.
-        adopted = self.crawler.settings.getint("CANLIAN_RUN_ID")
-        trigger, now = self.trigger, datetime.now(UTC)
-
-        def begin(session: Session) -> int:
-            upsert_site(session, info, now)
-            run = adopt_run(session, adopted, site.key) if adopted else None
-            return (run or start_run(session, site.key, trigger, now)).id
-
-        self.run_id = await self.writer.run(begin)
+        try:
+            self.writer = ArchiveWriter.acquire(self.database_url)
+            self.run_id, holder = await self.writer.run(self._begin)
+        except ArchiveUnavailable as error:
+            self._unavailable(error)
+            raise CloseSpider("archive_unavailable") from error
         self.stats.set_value("archive/run_id", self.run_id)
+        if holder is not None:
+            self.busy_note = f"site {self.site_key} is being crawled by {holder}"
+            logger.warning("%s: not crawling it twice at once", self.busy_note)
+            raise CloseSpider("site_busy")
+        self.locked = True
         settings = self.crawler.settings
         self.batcher = WriteBatcher(
             self.writer,
@@ -73,31 +96,119 @@ class ArchivePipeline:
             settings.getint("CANLIAN_WRITE_BATCH", 50),
             settings.getfloat("CANLIAN_WRITE_BATCH_SECONDS", 1.0),
         )
+        interval = settings.getfloat("CANLIAN_RUN_CHECKPOINT_SECONDS", 10.0)
+        self.checkpoints = asyncio.ensure_future(self._checkpoint_every(interval))
+
+    def _begin(self, session: Session) -> tuple[int, str | None]:
+        """Register the site, open (or adopt) the run, take the site's lock: one transaction."""
+        site = self.crawler.spider.site  # type: ignore[union-attr]
+        now = datetime.now(UTC)
+        info = SiteInfo(
+            site.key, site.name, site.level, site.province, site.city, site.county, site.federation
+        )
+        upsert_site(session, info, now)
+        # A scheduler creates the run row itself (trigger, start, log path) and passes its id down.
+        adopted = self.crawler.settings.getint("CANLIAN_RUN_ID")
+        if adopted:
+            run = adopt_run(session, adopted, site.key, self.process, now)
+        else:
+            run = start_run(session, site.key, self.trigger, now, process=self.process)
+        holder = acquire_site_lock(session, site.key, self.process, run.id, now)
+        return run.id, holder.describe() if holder is not None else None
 
     async def close_spider(self) -> None:
+        if not self.crawler.crawling and self.writer is not None:
+            self.writer.stop()  # a shutdown: give up on lock waits instead of holding the exit up
         if self.batcher is not None:
             await self.batcher.drain()
 
     async def process_item(self, item: PageItem) -> PageItem:
         assert item.extraction is not None, "ExtractPipeline must run first"
-        assert self.batcher is not None
+        if self.batcher is None or self.failure is not None:
+            raise ArchiveRefused("the archive is not taking writes; the page stays in the frontier")
         page = FetchedPage(
             item.site_key, item.requested_url, item.url, item.status, item.headers, item.body, item.fetched_at
         )
-        stored = await self.batcher.submit((page, item.extraction, _assessment(item)))
+        try:
+            stored = await self.batcher.submit((page, item.extraction, _assessment(item)))
+        except ArchiveUnavailable as error:
+            self._unavailable(error)
+            raise ArchiveRefused(str(error)) from error
+        except WriteFailed as error:
+            logger.warning("%s not archived (%s): it stays in the frontier", item.url, error)
+            raise ArchiveRefused(str(error)) from error
         self.stats.inc_value("archive/pages")
         self.stats.inc_value(f"archive/{stored.outcome}")
         _raise_drop(stored, item.extraction)
         return item
 
     async def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.checkpoints is not None:
+            self.checkpoints.cancel()
         if self.writer is None:
             return
-        if self.run_id is not None:
-            self.stats.set_value("errors/total", count_errors(self.stats.get_stats()))
-            run_id, stats, now = self.run_id, dict(self.stats.get_stats()), datetime.now(UTC)
-            await self.writer.run(lambda session: finish_run(session, run_id, reason, stats, now))
-        self.writer.release()
+        try:
+            await self._finish(reason)
+        except (ArchiveUnavailable, WriteFailed) as error:
+            logger.error("could not record the end of run %s: %s", self.run_id, error)
+        finally:
+            self.writer.release()
+
+    async def _finish(self, reason: str) -> None:
+        assert self.writer is not None
+        if self.run_id is None:
+            return
+        self.stats.set_value("errors/total", count_errors(self.stats.get_stats()))
+        run_id, stats, now = self.run_id, dict(self.stats.get_stats()), datetime.now(UTC)
+        note = self.busy_note or (str(self.failure) if self.failure else "")
+        site_key, process, locked = self.site_key, self.process, self.locked
+
+        def finish(session: Session) -> None:
+            run = finish_run(session, run_id, reason, stats, now)
+            run.note = note or run.note
+            if locked:
+                release_site_lock(session, site_key, process)
+
+        await self.writer.run(finish)
+
+    async def _checkpoint_every(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            with contextlib.suppress(WriteFailed):
+                await self._checkpoint()
+
+    async def _checkpoint(self) -> None:
+        assert self.writer is not None and self.run_id is not None
+        run_id, stats, now = self.run_id, dict(self.stats.get_stats()), datetime.now(UTC)
+        site_key, process = self.site_key, self.process
+
+        def checkpoint(session: Session) -> bool:
+            checkpoint_run(session, run_id, stats, now)
+            return heartbeat_site_lock(session, site_key, process, now)
+
+        try:
+            still_ours = await self.writer.run(checkpoint)
+        except ArchiveUnavailable as error:
+            self._unavailable(error)
+            return
+        if not still_ours:
+            logger.error("site %s: another process took over its lock; stopping this crawl", site_key)
+            self.locked = False
+            self._close("lock_lost")
+
+    def _unavailable(self, error: ArchiveUnavailable) -> None:
+        """Say it once, clearly, and stop the crawl: nothing more can be archived."""
+        if self.failure is not None:
+            return
+        self.failure = error
+        self.stats.set_value(UNAVAILABLE_STAT, str(error))
+        logger.error("%s: the crawl stops; what was not archived stays in the frontier", error)
+        self._close("archive_unavailable")
+
+    def _close(self, reason: str) -> None:
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None and self.closing is None:
+            self.closing = asyncio.ensure_future(engine.close_spider_async(reason=reason))
 
     def _record(self, session: Session, job: tuple[FetchedPage, Any, Assessment | None]) -> Stored:
         page, extraction, assessment = job

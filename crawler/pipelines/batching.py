@@ -4,7 +4,8 @@ Committing is the dominant cost of a per-page write (a WAL append, an FTS5 segme
 pages are written `CANLIAN_WRITE_BATCH` at a time, or after `CANLIAN_WRITE_BATCH_SECONDS` at the latest;
 each item waits for its own result before its pipeline step completes. Batches go to the process's archive
 writer thread (crawler.archive_writer), so the reactor keeps downloading meanwhile. A batch that fails is
-written again page by page, so one bad page fails alone and never takes its neighbours with it.
+written again page by page, so one bad page fails alone and never takes its neighbours with it (unless the
+archive itself is unavailable: then every page of the batch fails at once).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Generic, TypeVar
 from sqlalchemy.orm import Session
 
 from crawler.archive_writer import ArchiveWriter
+from storage.errors import ArchiveUnavailable
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
@@ -66,6 +68,8 @@ class WriteBatcher(Generic[Job, Result]):
             outcomes: list[Result | Exception] = list(
                 await self.writer.run(lambda s: [self.write_one(s, job) for job in jobs])
             )
+        except ArchiveUnavailable as error:  # page by page would fail the same way
+            outcomes = [error] * len(jobs)
         except Exception:
             outcomes = [await self._write_alone(job) for job in jobs]
         for (_, future), outcome in zip(batch, outcomes, strict=True):

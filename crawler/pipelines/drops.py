@@ -28,3 +28,10 @@ class NoMainContent(_Drop):
 
 class ChallengePage(_Drop):
     level = "WARNING"
+
+
+class ArchiveRefused(_Drop):
+    """The archive could not take the page (disk full, read-only ...): the crawl is stopping, and the page
+    stays in the frontier for the next crawl. The cause is logged once, at ERROR, by the archive pipeline."""
+
+    level = "DEBUG"

@@ -18,6 +18,9 @@ class ListRequest:
     body: str | None = None
     headers: tuple[tuple[str, str], ...] = ()
     state: dict[str, Any] = field(default_factory=dict)  # carried to parse() with the response
+    # A next page the strategy guessed (cdpf's index{N}.htm has no page count): a 404 there ends the list
+    # instead of leaving its walk unfinished.
+    guessed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,4 +25,4 @@ class CdpfIndex:
             return Listing(articles)
         base = page.url if INDEX_FILE.search(page.url) else page.url.rstrip("/") + "/index.htm"
         next_url = INDEX_FILE.sub(f"/index{number + 1}.htm", base, count=1)
-        return Listing(articles, (ListRequest(next_url, state={"page": number + 1}),))
+        return Listing(articles, (ListRequest(next_url, state={"page": number + 1}, guessed=True),))
