@@ -52,6 +52,9 @@ class RunFacts:
     blocked_by_status: Mapping[str, int] = field(default_factory=dict)
     robots_forbidden: int = 0
     logged_errors: int = 0  # ERROR lines in the crawl's log (item pipeline exceptions show only there)
+    # An incremental night reached its lists and found nothing new: 304s, or every article already known.
+    lists_unchanged: int = 0
+    known_skipped: int = 0
     finish_reason: str = ""
     note: str = ""
 
@@ -93,6 +96,8 @@ def facts_from_run(run: CrawlRun) -> RunFacts:
         blocked=run.blocked,
         blocked_by_status={k.split("/", 1)[1]: int(v) for k, v in kinds.items() if k.startswith("blocked/")},
         robots_forbidden=int(stats.get("robotstxt/forbidden", 0)),
+        lists_unchanged=int(stats.get("incremental/list_not_modified", 0)),
+        known_skipped=int(stats.get("incremental/skipped_known", 0)),
         logged_errors=int(kinds.get("log/ERROR", 0)) + int(kinds.get("log/CRITICAL", 0)),
         finish_reason=run.finish_reason or "",
         note=run.note or "",
@@ -115,7 +120,7 @@ def _status_findings(run: RunFacts) -> list[Finding]:
         return [Finding(Cause.MISSED, WARNING, f"scheduled crawl missed: {run.note or 'no scheduler'}")]
     if run.status == "timed_out":
         return [Finding(Cause.TIMED_OUT, WARNING, f"crawl stopped at its time limit ({run.note})")]
-    if run.status in ("failed", "killed"):
+    if run.status in ("failed", "killed", "lost"):
         why = run.note or run.finish_reason or "no reason recorded"
         return [Finding(Cause.CRAWL_FAILED, FAILING, f"crawl {run.status}: {why}")]
     return []
@@ -148,6 +153,8 @@ def _access_findings(run: RunFacts) -> list[Finding]:
 
 def _yield_findings(run: RunFacts, history: Sequence[RunFacts]) -> list[Finding]:
     usual_pages = statistics.median([h.pages for h in history]) if history else 0
+    if run.pages == 0 and (run.lists_unchanged or run.known_skipped):
+        return []  # a quiet night: the lists answered, and held nothing the archive lacks
     if run.pages == 0:
         logged = f"; {run.logged_errors} errors in the crawl log" if run.logged_errors else ""
         if usual_pages > 0:

@@ -46,13 +46,14 @@ class Catalog:
     def __init__(self, seed: int, count: int) -> None:
         self.seed = seed
         self.count = count
+        self.listed = count  # the oldest `listed` articles are published; the rest are still to come
         self.entry = lru_cache(maxsize=4096)(self._build)
         self._hex_index: dict[str, int] | None = None
         self._jpaas_hex_index: dict[str, int] | None = None
 
     def newest_first(self, site: str, skip: int, count: int) -> list[Entry]:
         """The articles of one list page: lists run newest first, `skip` articles in, at most `count`."""
-        newest = self.count - 1 - skip
+        newest = self.listed - 1 - skip
         return [self.entry(site, index) for index in range(newest, max(newest - count, -1), -1)]
 
     # -- cheap decisions ---------------------------------------------------------------------

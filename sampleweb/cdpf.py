@@ -25,7 +25,7 @@ _FOOT = """<div class="footer"><p>主办单位：中国残疾人联合会</p>
 
 
 def page_count(catalog: Catalog) -> int:
-    return max(1, math.ceil(catalog.count / PER_PAGE))
+    return max(1, math.ceil(catalog.listed / PER_PAGE))
 
 
 def list_page(catalog: Catalog, page: int) -> Response:
@@ -97,7 +97,7 @@ def mobile_article(entry: Entry) -> Response:
 
 def sitemap(catalog: Catalog, base_url: str) -> Response:
     urls = []
-    for index in range(catalog.count - 1, -1, -1):
+    for index in range(catalog.listed - 1, -1, -1):
         path, when = catalog.path(SITE, index), catalog.published(SITE, index)
         urls.append(f"<url><loc>{e(base_url + path)}</loc><lastmod>{when:%Y-%m-%d}</lastmod></url>")
     joined = "\n".join(urls)

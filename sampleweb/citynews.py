@@ -24,7 +24,7 @@ _FOOT = """<div class="links">友情链接：<a href="http://www.cdpf.org.cn/">�
 
 
 def page_count(catalog: Catalog) -> int:
-    return max(1, math.ceil(catalog.count / PER_PAGE))
+    return max(1, math.ceil(catalog.listed / PER_PAGE))
 
 
 def _head(title: str, meta_charset: bool) -> str:

@@ -48,7 +48,7 @@ def _record(entry: Entry) -> str:
 
 def _records(catalog: Catalog, first: int, last: int) -> str:
     """Records ``first``..``last``, 1-based and inclusive like Hanweb, newest first."""
-    count = catalog.count
+    count = catalog.listed
     first, last = max(first, 1), min(last, count)
     return "\n".join(_record(catalog.entry(SITE, count - n)) for n in range(first, last + 1))
 
@@ -58,11 +58,11 @@ def _datastore(catalog: Catalog, first: int, last: int, per_page: int) -> str:
         f'<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid={WEB_ID}&path=/'
         f'&columnid={HANWEB_COLUMN}&unitid={UNIT_ID}&webname={WEB_NAME}&permissiontype=0">'
     )
-    pages = max(1, math.ceil(catalog.count / per_page))
+    pages = max(1, math.ceil(catalog.listed / per_page))
     return (
         f"<datastore>\n<nextgroup><![CDATA[{nextgroup}]]></nextgroup>\n"
         f"<recordset>\n{_records(catalog, first, last)}\n</recordset>\n"
-        f"<totalrecord>{catalog.count}</totalrecord>\n<totalpage>{pages}</totalpage>\n</datastore>"
+        f"<totalrecord>{catalog.listed}</totalrecord>\n<totalpage>{pages}</totalpage>\n</datastore>"
     )
 
 

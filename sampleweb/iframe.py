@@ -40,7 +40,7 @@ def _head(title: str, meta: str = "") -> str:
 
 
 def page_count(catalog: Catalog) -> int:
-    return max(1, math.ceil(catalog.count / PER_PAGE))
+    return max(1, math.ceil(catalog.listed / PER_PAGE))
 
 
 def shell() -> Response:

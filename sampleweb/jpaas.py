@@ -75,9 +75,9 @@ def unit(catalog: Catalog, query: str) -> Response:
         page_no, size = 1, PER_PAGE
     page_no, size = max(page_no, 1), min(max(size, 1), MAX_PAGE_SIZE)
     items = [_item(entry) for entry in catalog.newest_first(SITE, (page_no - 1) * size, size)]
-    pages = max(1, -(-catalog.count // size))
+    pages = max(1, -(-catalog.listed // size))
     pager = (
-        f'<div class="default_pgContainer"><span>共{catalog.count}条 {page_no}/{pages}页</span>'
+        f'<div class="default_pgContainer"><span>共{catalog.listed}条 {page_no}/{pages}页</span>'
         '<a href="javascript:;" class="default_pgNext">下一页</a></div>'
     )
     markup = '<ul class="list">' + "".join(items) + "</ul>" + pager

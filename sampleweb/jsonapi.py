@@ -48,8 +48,8 @@ def information_list(catalog: Catalog, query: str) -> Response:
         return _json({"code": 400, "msg": "参数格式错误", "data": None})
     page, size = max(page, 1), min(max(size, 1), MAX_SIZE)
     records = [_record(entry) for entry in catalog.newest_first(SITE, (page - 1) * size, size)]
-    pages = -(-catalog.count // size)
-    data = {"records": records, "total": catalog.count, "size": size, "current": page, "pages": pages}
+    pages = -(-catalog.listed // size)
+    data = {"records": records, "total": catalog.listed, "size": size, "current": page, "pages": pages}
     return _json({"code": 200, "msg": "操作成功", "data": data})
 
 

@@ -25,7 +25,7 @@ _FOOT = """<div class="footer"><p>中国江苏网版权所有 Copyright © 2001-
 
 
 def page_count(catalog: Catalog) -> int:
-    return max(1, math.ceil(catalog.count / PER_PAGE))
+    return max(1, math.ceil(catalog.listed / PER_PAGE))
 
 
 def list_page(catalog: Catalog, page: int) -> Response:
@@ -51,7 +51,7 @@ def list_page(catalog: Catalog, page: int) -> Response:
 
 
 def _neighbour(catalog: Catalog, index: int, label: str, page_path: str) -> str:
-    if not 0 <= index < catalog.count:
+    if not 0 <= index < catalog.listed:
         return f"<p>{label}：没有了</p>"
     entry = catalog.entry(SITE, index)
     return f'<p>{label}：<a href="{relative(entry.path, page_path)}">{e(entry.story.title)}</a></p>'
@@ -60,7 +60,7 @@ def _neighbour(catalog: Catalog, index: int, label: str, page_path: str) -> str:
 def _related(catalog: Catalog, entry: Entry) -> str:
     """相关新闻: a few other titles, often about 残联 too, all outside the article body."""
     # Near neighbours: a crawler walking the list has usually just generated them (cheap cache hits).
-    picks = [entry.index + k for k in (-3, -2, 2) if 0 <= entry.index + k < catalog.count]
+    picks = [entry.index + k for k in (-3, -2, 2) if 0 <= entry.index + k < catalog.listed]
     links = []
     for index in picks:
         if index != entry.index:
@@ -117,7 +117,7 @@ def _picture(src: str, caption: str, index: int) -> str:
 
 def rss(catalog: Catalog, base_url: str) -> Response:
     items = []
-    for index in range(catalog.count - 1, max(catalog.count - 1 - RSS_ITEMS, -1), -1):
+    for index in range(catalog.listed - 1, max(catalog.listed - 1 - RSS_ITEMS, -1), -1):
         entry = catalog.entry(SITE, index)
         link = base_url + entry.path
         items.append(

@@ -39,6 +39,13 @@ class SampleWeb:
         self.sites: tuple[SiteInfo, ...] = S.SITES
         self.edits: dict[tuple[str, int], str] = {}
 
+    def publish(self, count: int) -> None:
+        """Publish only the oldest `count` articles of every site from now on (lists and article pages):
+        a later call with a larger count is new articles appearing overnight. URLs never change."""
+        if not 1 <= count <= self.articles_per_site:
+            raise ValueError(f"count must be between 1 and {self.articles_per_site}")
+        self.catalog.listed = count
+
     def edit(self, site_key: str, index: int, paragraph: str) -> None:
         """Append `paragraph` to one article from now on, as an editor correcting a published page does."""
         self.edits[(site_key, index)] = paragraph
@@ -64,7 +71,7 @@ class SampleWeb:
             return self._attachment(site_key, attachment_of, parts.path)
         found = self.catalog.index_of(site_key, _article_key(site_key, parts.path, parts.query))
         if found is not None:
-            return self._article(site_key, *found)
+            return self._article(site_key, *found) if found[0] < self.catalog.listed else not_found()
         if site_key in newweb.NEW_SITES:
             return newweb.other(self.catalog, site_key, parts.path, parts.query)
         return self._other(site_key, parts.path, parts.query, body, base)
@@ -143,9 +150,9 @@ class SampleWeb:
 
     # -- ground truth -------------------------------------------------------------------------
     def truth(self) -> Iterator[TruthRecord]:
-        """Every article page of every site, mobile twins right after their desktop page."""
+        """Every published article page of every site, mobile twins right after their desktop page."""
         for site in self.sites:
-            for index in range(self.articles_per_site):
+            for index in range(self.catalog.listed):
                 entry = self._entry(site.key, index)
                 yield _record(entry)
                 if site.key == S.CDPF:

@@ -12,6 +12,12 @@ Canonical copy rule (`canonical_order`), first that applies:
 3. the earliest publish time (first archived time when the page shows no date); then the lowest id.
 It is recomputed, under a lock on the story row, whenever a copy joins.
 
+Stories do not depend on the order copies arrive in. A new copy is compared with every candidate the index
+finds; when it is the same report as copies of two (or more) stories, those stories are one: they merge into
+the oldest (lowest id), and `story_merges` records where each merged id went, so a story id once shown
+still leads to its copies (`resolve_story`). A story is then the connected group of copies that are
+pairwise the same report, whichever copy came first.
+
 Default thresholds (storage.minhash.Thresholds), measured with `python -m bench.bench_dedup` on 3,813
 generated documents (1,688 true stories): pairwise merge precision 1.0000, recall 0.9838; 0 of 188
 successor reports merged. The misses are mostly short reports that lost a whole paragraph.
@@ -27,10 +33,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Row, Table, bindparam, exists, insert, select
+from sqlalchemy import Row, Table, bindparam, delete, exists, insert, select, update
 from sqlalchemy.orm import Session
 
-from storage.dedup_models import DedupBand, DedupMembership
+from storage.dedup_models import DedupBand, DedupMembership, StoryMerge
 from storage.minhash import DEFAULT_THRESHOLDS, Features, Thresholds, Verdict, band_keys, confirm, features
 from storage.minhash import signature as minhash_signature
 from storage.models import Article, SiteRecord, Story
@@ -50,13 +56,20 @@ def assign_story(
     own = features(article.title, article.body)
     keys = band_keys(minhash_signature(own.shingles))
     seen, counts = _band_hits(session, keys)
-    match = _best_candidate(session, article, own, counts, limits)
-    if match is None:
+    matches = _confirmed_candidates(session, article, own, counts, limits)
+    twin = None
+    if not matches:
         _new_story(session, article)
     else:
-        _join(session, article, match[0], "near", match[1])
+        best = max(matches, key=lambda m: (m.verdict.jaccard, -m.article_id))
+        twin = session.get_one(Article, best.article_id)
+        stories = sorted({m.story_id for m in matches})
+        if len(stories) > 1:  # this copy bridges stories that are one report
+            merge_stories(session, stories[0], stories[1:], article.id, article.first_archived_at)
+            session.refresh(twin, ["story_id"])
+        _join(session, article, twin, "near", best.verdict)
     _insert_bands(session, article.id, keys, seen)
-    return match[0] if match else None
+    return twin
 
 
 def reindex_article(session: Session, article: Article) -> None:
@@ -114,24 +127,63 @@ def _band_hits(
     return {(row.key, row.band) for row in hits}, Counter(row.article_id for row in hits)
 
 
-def _best_candidate(
+@dataclass(frozen=True, slots=True)
+class _Match:
+    article_id: int
+    story_id: int
+    verdict: Verdict
+
+
+def _confirmed_candidates(
     session: Session, article: Article, own: Features, counts: Counter[int], limits: Thresholds
-) -> tuple[Article, Verdict] | None:
+) -> list[_Match]:
+    """Every indexed copy the direct check confirms as the same report (most shared bands first)."""
     ids = [article_id for article_id, _ in counts.most_common(MAX_CANDIDATES) if article_id != article.id]
     if not ids:
-        return None
+        return []
     # Plain rows, not ORM objects: most candidates are noise and only the winner is needed as an Article.
     candidates = session.execute(
-        select(Article.id, Article.title, Article.body).where(
+        select(Article.id, Article.story_id, Article.title, Article.body).where(
             Article.id.in_(ids), Article.story_id.is_not(None)
         )
     ).all()
-    best: tuple[int, Verdict] | None = None
+    matches = []
     for candidate in sorted(candidates, key=lambda c: (-counts[c.id], c.id)):
         verdict = confirm(own, features(candidate.title, candidate.body), limits)
-        if verdict.same and (best is None or verdict.jaccard > best[1].jaccard):
-            best = (candidate.id, verdict)
-    return None if best is None else (session.get_one(Article, best[0]), best[1])
+        if verdict.same:
+            matches.append(_Match(candidate.id, candidate.story_id, verdict))
+    return matches
+
+
+def merge_stories(
+    session: Session, into: int, merged: Sequence[int], bridge_article_id: int, now: datetime
+) -> None:
+    """Move every copy of the `merged` stories into story `into` and record where each went."""
+    # Lock every story row involved, in id order: two merging transactions then cannot deadlock.
+    locked = select(Story.id).where(Story.id.in_([into, *merged])).order_by(Story.id).with_for_update()
+    session.execute(locked).all()
+    moved = list(merged)
+    session.execute(update(Article).where(Article.story_id.in_(moved)).values(story_id=into))
+    session.execute(update(DedupMembership).where(DedupMembership.story_id.in_(moved)).values(story_id=into))
+    session.execute(update(StoryMerge).where(StoryMerge.into_story_id.in_(moved)).values(into_story_id=into))
+    for story_id in moved:
+        session.add(
+            StoryMerge(
+                merged_story_id=story_id,
+                into_story_id=into,
+                bridging_article_id=bridge_article_id,
+                merged_at=now,
+            )
+        )
+    session.execute(delete(Story).where(Story.id.in_(moved)).execution_options(synchronize_session="fetch"))
+    session.flush()
+
+
+def resolve_story(session: Session, story_id: int) -> int | None:
+    """The story a (possibly merged) story id stands for now, or None if there never was one."""
+    if session.get(Story, story_id) is not None:
+        return story_id
+    return session.scalar(select(StoryMerge.into_story_id).where(StoryMerge.merged_story_id == story_id))
 
 
 def _insert_bands(

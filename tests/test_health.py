@@ -38,6 +38,14 @@ def test_empty_run_fails_when_the_site_usually_yields_pages() -> None:
     assert causes(assess(run(pages=0, no_article=0), [])) == {"empty": WARNING}  # nothing to compare with
 
 
+def test_a_quiet_incremental_night_is_healthy() -> None:
+    """Nothing new on an unchanged site: the lists answered 304, or showed only known articles."""
+    unchanged = run(pages=0, no_article=0, responses=2, lists_unchanged=2)
+    all_known = run(pages=0, no_article=0, responses=3, known_skipped=40)
+    for quiet in (unchanged, all_known):
+        assert (assess(quiet, HISTORY).state, assess(quiet, HISTORY).findings) == (OK, ())
+
+
 def test_extraction_failures_jumping_mean_the_layout_changed() -> None:
     health = assess(run(no_article=15), HISTORY)
     assert causes(health) == {"layout_changed": FAILING}
@@ -90,10 +98,16 @@ def test_facts_from_a_recorded_run() -> None:
         no_article=1,
         blocked=2,
         errors_by_kind={"download/TimeoutError": 2, "blocked/412": 2, "http/503": 1},
-        stats={"downloader/response_count": 7, "robotstxt/forbidden": 1},
+        stats={
+            "downloader/response_count": 7,
+            "robotstxt/forbidden": 1,
+            "incremental/list_not_modified": 2,
+            "incremental/skipped_known": 5,
+        },
     )
     facts = facts_from_run(row)
     assert (facts.pages, facts.no_article, facts.responses, facts.robots_forbidden) == (4, 1, 7, 1)
+    assert (facts.lists_unchanged, facts.known_skipped) == (2, 5)
     assert facts.download_errors == {"TimeoutError": 2}
     assert facts.blocked_by_status == {"412": 2}
     assert Cause.BLOCKED in {f.cause for f in assess(facts, []).findings}

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from crawler.cli.parser import parse_args
 from crawler.sites import SiteDefinitionError
+from storage.errors import ArchiveUnavailable
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -17,6 +18,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args))
     except SiteDefinitionError as error:
         print(f"canlian: bad site definition: {error}", file=sys.stderr)
+        return 2
+    except ArchiveUnavailable as error:
+        print(f"canlian: {error}", file=sys.stderr)
         return 2
     except (KeyError, ValueError) as error:
         print(f"canlian: {error.args[0] if error.args else error}", file=sys.stderr)

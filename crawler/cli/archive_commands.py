@@ -181,14 +181,14 @@ def _slots(value: object) -> dict[str, object]:
 
 
 def runs(args: argparse.Namespace) -> int:
-    with reading(args) as session:
+    with reading(args, notice_dead_runs=True) as session:
         rows = [
             (
                 r.id,
                 r.site_key,
                 r.trigger,
                 r.started_at.strftime("%Y-%m-%d %H:%M"),
-                r.finish_reason or "running",
+                r.status or r.finish_reason or "running",
                 r.pages_fetched,
                 r.articles_new,
                 r.articles_updated,
@@ -204,7 +204,7 @@ def runs(args: argparse.Namespace) -> int:
                 "site",
                 "trigger",
                 "started (UTC)",
-                "finish",
+                "status",
                 "pages",
                 "new",
                 "updated",

@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from functools import partial
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from crawler.extraction.model import Article
 from crawler.sites import extra_files_from_env, load_registry
 from storage.engine import create_archive_engine, database_url_from_env
 from storage.reextract import ReextractSummary, article_ids, reextract_articles
+from storage.runs import close_dead_runs
 from storage.schema import backfill_dedup_index, current_revisions, head_revisions, upgrade
 from storage.transactions import write_transaction
 
@@ -33,13 +34,28 @@ def archive_engine(args: argparse.Namespace) -> Engine:
 
 
 @contextmanager
-def reading(args: argparse.Namespace) -> Iterator[Session]:
+def reading(args: argparse.Namespace, notice_dead_runs: bool = False) -> Iterator[Session]:
+    """A session on the archive; `notice_dead_runs` first closes runs whose process is gone, so what the
+    command shows about runs is the truth."""
     engine = archive_engine(args)
     try:
+        if notice_dead_runs:
+            close_dead(engine)
         with Session(engine) as session:
             yield session
     finally:
         engine.dispose()
+
+
+def close_dead(engine: Engine) -> None:
+    """Close the runs whose crawl process is gone (killed, or lost with its host) and say so on stderr."""
+
+    def work(session: Session) -> list[str]:
+        return [f"run {r.id} of {r.site_key}: {r.status} ({r.note})" for r in close_dead_runs(session, now)]
+
+    now = datetime.now(UTC)
+    for line in write_transaction(engine, work):
+        print(f"canlian: closed {line}", file=sys.stderr)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -9,10 +9,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from crawler.cli.commands import archive_engine
+from crawler.cli.commands import archive_engine, close_dead
 from crawler.cli.crawling_args import iso_date
 from crawler.cli.parser import parse_overrides
 from crawler.cli.tables import render
+from crawler.pipelines.archive import UNAVAILABLE_STAT
 from crawler.runner import CrawlResult, project_settings, run_crawls
 from crawler.sites import extra_files_from_env, load_registry
 from storage.engine import data_dir, database_url_from_env
@@ -89,6 +90,7 @@ def crawl(args: argparse.Namespace) -> int:
         overrides["CANLIAN_INCREMENTAL"] = False
     if args.dry_run:
         overrides.update({"CANLIAN_DRY_RUN": True, "ITEM_PIPELINES": {}, "LOG_LEVEL": "WARNING"})
+    prepare_archive(args)
     results = run_crawls(keys, project_settings(overrides))
     if args.dry_run:
         total = sum(int(r.stats.get("dryrun/would_fetch", 0)) for r in results)
@@ -96,6 +98,16 @@ def crawl(args: argparse.Namespace) -> int:
         return 0
     print_summary(results, args)
     return 0 if all(r.ok for r in results) else 1
+
+
+def prepare_archive(args: argparse.Namespace) -> None:
+    """Before any crawl starts: the schema at the latest revision (one process at a time), runs of dead
+    crawl processes closed; an archive that cannot be used fails here, with one line (exit 2)."""
+    engine = archive_engine(args)
+    try:
+        close_dead(engine)
+    finally:
+        engine.dispose()
 
 
 def demo(args: argparse.Namespace) -> int:
@@ -125,6 +137,7 @@ def demo(args: argparse.Namespace) -> int:
     return 0 if all(r.ok for r in results) else 1
 
 
+_BUSY = {"site_busy": "another crawl of the site is running (see canlian runs)"}
 SUMMARY_COLUMNS = [
     ("site", None),
     ("responses", "downloader/response_count"),
@@ -153,7 +166,11 @@ def print_summary(results: Sequence[CrawlResult], args: argparse.Namespace) -> N
     print(render([name for name, _ in SUMMARY_COLUMNS], rows))
     for result in results:
         if not result.ok:
-            print(f"! {result.site_key}: crawl ended with {result.finish_reason!r}")
+            why = result.stats.get(UNAVAILABLE_STAT) or _BUSY.get(result.finish_reason, "")
+            print(
+                f"! {result.site_key}: crawl ended with {result.finish_reason!r}"
+                + (f": {why}" if why else "")
+            )
     new = sum(int(r.stats.get("archive/new", 0)) + int(r.stats.get("archive/duplicate", 0)) for r in results)
     engine = archive_engine(args)
     with Session(engine) as session:

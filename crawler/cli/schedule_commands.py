@@ -182,7 +182,7 @@ def run_sites_now(args: argparse.Namespace) -> int:
 
 def status(args: argparse.Namespace) -> int:
     now = datetime.now(UTC)
-    with reading(args) as session:
+    with reading(args, notice_dead_runs=True) as session:
         lease = current_lease(session)
         jobs = persisted_next_run_times(session)
         latest = latest_runs_by_site(session)
@@ -248,7 +248,7 @@ def _why(site: dict[str, Any]) -> str:
 
 
 def health(args: argparse.Namespace) -> int:
-    with reading(args) as session:
+    with reading(args, notice_dead_runs=True) as session:
         stored = health_records(session)
         verdicts = [assess_run(session, run.id) for run in latest_runs_by_site(session)]
     verdicts = [v for v in verdicts if not args.site or v.site_key == args.site]

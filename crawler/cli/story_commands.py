@@ -10,6 +10,7 @@ from typing import Any
 
 from crawler.cli.commands import reading
 from crawler.cli.tables import render
+from storage.dedup import resolve_story
 from storage.story_view import CopyView, StoryView, load_story
 from storage.versions import successive_diffs
 
@@ -24,10 +25,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def show(args: argparse.Namespace) -> int:
     with reading(args) as session:
-        story = load_story(session, args.story_id, with_versions=args.versions)
+        current = resolve_story(session, args.story_id)
+        story = load_story(session, current, with_versions=args.versions) if current is not None else None
     if story is None:
         print(f"canlian: no story {args.story_id}", file=sys.stderr)
         return 1
+    if current != args.story_id:
+        print(f"story {args.story_id} was merged into story {current}", file=sys.stderr)
     if args.json:
         print(json.dumps(story_record(story, args.versions), ensure_ascii=False, indent=2))
     else:
