@@ -8,10 +8,10 @@ and the reactor thread never blocks on a write. Other processes writing the same
 serialised by the database (BEGIN IMMEDIATE / retried transactions, see storage.transactions).
 
 The thread is a daemon and can be told to hurry: a crawl asked to shut down must not wait minutes for a
-writer retrying against a locked or failing database. After `stop()` writes are no longer retried, and a
-write that has been running for `STOP_GRACE` seconds is interrupted (its transaction rolls back, and the
-frontier keeps what it did not archive for the next crawl). Quick writes (the run's end, the frontier)
-still go through.
+writer retrying against a locked or failing database. While a crawler using it is stopping
+(`hurry_when`), and after `stop()`, writes wait only briefly for a lock and are not retried; after
+`stop()` a write running for `STOP_GRACE` seconds is also interrupted (its transaction rolls back; the next
+crawl fetches what was not archived). Quick writes (the run's end, the frontier) still go through.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ class ArchiveWriter:
         upgrade(self.engine)
         self.users = 0
         self.stopping = threading.Event()
+        self._hurry_conditions: list[Callable[[], bool]] = []  # e.g. "my crawler is stopping"
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._in_use: Any = None  # the DBAPI connection the writer thread holds right now
         self._job_started: float | None = None  # monotonic start of the write in progress
@@ -90,6 +91,18 @@ class ArchiveWriter:
         self._jobs.put((future, work))
         return future
 
+    def hurry_when(self, condition: Callable[[], bool]) -> None:
+        """Also hurry (as after `stop()`) while `condition()` holds: a crawler asked to stop must not wait
+        for this writer's retries before its pipelines may close."""
+        self._hurry_conditions.append(condition)
+
+    def forget(self, condition: Callable[[], bool]) -> None:
+        with contextlib.suppress(ValueError):
+            self._hurry_conditions.remove(condition)
+
+    def hurrying(self) -> bool:
+        return self.stopping.is_set() or any(condition() for condition in list(self._hurry_conditions))
+
     def stop(self) -> None:
         """Hurry: no more retries, and interrupt any write that runs longer than the grace period."""
         if not self.stopping.is_set():
@@ -103,7 +116,7 @@ class ArchiveWriter:
                 continue
             self._job_started = time.monotonic()
             try:
-                future.set_result(write_transaction(self.engine, work, stopping=self.stopping.is_set))
+                future.set_result(write_transaction(self.engine, work, stopping=self.hurrying))
             except BaseException as error:  # handed to whoever waits for this write
                 future.set_exception(error)
             finally:
@@ -127,11 +140,9 @@ class ArchiveWriter:
 
     def _interrupt(self) -> None:
         connection = self._in_use
-        if connection is None or not self.thread.is_alive():
+        if connection is None:
             return
-        logger.warning(
-            "archive writer still busy %.0f s after the stop: interrupting its statement", STOP_GRACE
-        )
+        logger.warning("shutting down: interrupting an archive write busy for over %.0f s", STOP_GRACE)
         interrupt = getattr(connection, "interrupt", None) or getattr(connection, "cancel", None)
         if interrupt is not None:
             with contextlib.suppress(Exception):  # it may have finished meanwhile

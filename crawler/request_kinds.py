@@ -14,6 +14,9 @@ ATTACHMENT = "attachment"
 # The list chain a list request belongs to: the first list request it descends from (its url, and a digest of
 # its body for POST lists). Walks are recorded as finished per chain (crawler/middlewares/frontier.py).
 CHAIN = "canlian_chain"
+# Set by the spider on a parsed list page's meta: how many article links it showed. Only a page that shows
+# articles gets conditional GET: a 304 on a shell or column page says nothing of the lists it leads to.
+LIST_ARTICLES = "canlian_list_articles"
 # A list page the strategy guessed exists (see spiders.strategies.base.ListRequest.guessed).
 GUESSED = "canlian_guessed_list_page"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import socketserver
+import sys
 import threading
 from collections import Counter
 from collections.abc import Mapping
@@ -112,6 +113,15 @@ def _handler(web: SampleWeb, site: str, counters: Counters) -> type[BaseHTTPRequ
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that went away mid-request (a killed crawl) is ordinary here: no traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 class RunningSampleWeb:
     """The started servers. Use as a context manager or call ``stop()``."""
 
@@ -153,9 +163,7 @@ def start(
     try:
         for site in web.sites:
             port = (ports or {}).get(site.key, 0)
-            server = ThreadingHTTPServer((host, port), _handler(web, site.key, counters))
-            server.daemon_threads = True
-            servers[site.key] = server
+            servers[site.key] = _Server((host, port), _handler(web, site.key, counters))
     except OSError:
         for server in servers.values():
             server.server_close()

@@ -38,6 +38,7 @@ class SampleWeb:
         self.catalog = Catalog(seed, articles_per_site)
         self.sites: tuple[SiteInfo, ...] = S.SITES
         self.edits: dict[tuple[str, int], str] = {}
+        self.failures: dict[tuple[str, int], int] = {}  # (site, index) -> 503 answers still to give
 
     def publish(self, count: int) -> None:
         """Publish only the oldest `count` articles of every site from now on (lists and article pages):
@@ -45,6 +46,10 @@ class SampleWeb:
         if not 1 <= count <= self.articles_per_site:
             raise ValueError(f"count must be between 1 and {self.articles_per_site}")
         self.catalog.listed = count
+
+    def fail_next(self, site_key: str, index: int, times: int) -> None:
+        """Answer the next `times` requests for one article with 503, as an overloaded server does."""
+        self.failures[(site_key, index)] = times
 
     def edit(self, site_key: str, index: int, paragraph: str) -> None:
         """Append `paragraph` to one article from now on, as an editor correcting a published page does."""
@@ -71,10 +76,19 @@ class SampleWeb:
             return self._attachment(site_key, attachment_of, parts.path)
         found = self.catalog.index_of(site_key, _article_key(site_key, parts.path, parts.query))
         if found is not None:
-            return self._article(site_key, *found) if found[0] < self.catalog.listed else not_found()
+            return self._article_or_failure(site_key, *found)
         if site_key in newweb.NEW_SITES:
             return newweb.other(self.catalog, site_key, parts.path, parts.query)
         return self._other(site_key, parts.path, parts.query, body, base)
+
+    def _article_or_failure(self, site_key: str, index: int, mobile: bool) -> Response:
+        if index >= self.catalog.listed:
+            return not_found()  # not published yet
+        left = self.failures.get((site_key, index), 0)
+        if left > 0:
+            self.failures[(site_key, index)] = left - 1
+            return 503, {"Content-Type": "text/plain; charset=utf-8", "Retry-After": "1"}, b"busy"
+        return self._article(site_key, index, mobile)
 
     def _robots(self, site_key: str, base: str) -> str:
         text = ROBOTS[site_key]

@@ -17,7 +17,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.items import PageItem
-from crawler.request_kinds import ARTICLE, CHAIN, GUESSED, KIND, LIST, request_failed
+from crawler.request_kinds import ARTICLE, CHAIN, GUESSED, KIND, LIST, LIST_ARTICLES, request_failed
 from crawler.sites import Site
 from spiders.strategies import STRATEGIES, ListPage, ListRequest, ListStrategy
 from storage.urls import url_key
@@ -77,6 +77,7 @@ class SiteSpider(scrapy.Spider):
             return
         state = response.meta.get("list_state", {})
         listing = self.strategy.parse(self.site, ListPage(response.url, response.text, state))
+        response.meta[LIST_ARTICLES] = len(listing.article_urls)
         if not listing.article_urls:
             self.count("listing/empty")
         for url in listing.article_urls:

@@ -18,8 +18,11 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 
 DEFAULT_DATA_DIR = "data"
-SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Short on purpose: storage.transactions retries a locked archive itself, and can stop doing so on shutdown.
+SQLITE_BUSY_TIMEOUT_MS = 2_000
 _BEGIN_OPTION = "canlian_sqlite_begin"
+_BUSY_OPTION = "canlian_sqlite_busy_ms"
+HURRIED_BUSY_TIMEOUT_MS = 200  # a crawl shutting down waits this long for a lock, then gives the write up
 
 
 def data_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -40,27 +43,44 @@ def create_archive_engine(url: str, **kwargs: Any) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, **kwargs)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    read_only = False
+    if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
+        path = Path(parsed.database)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        read_only = _unwritable(path)
+        if read_only:
+            # A WAL archive opened normally must write its -shm index, even to read: on a read-only disk
+            # (or without write permission) open it immutable instead, so it can still be searched, and a
+            # write fails as "read-only" rather than "unable to open".
+            url = f"sqlite:///file:{path}?mode=ro&immutable=1&uri=true"
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
-    _configure_sqlite(engine)
+    _configure_sqlite(engine, read_only)
     return engine
 
 
-def writer(engine: Engine) -> Engine:
-    """The same engine (and pool) whose transactions take SQLite's write lock up front."""
+def _unwritable(path: Path) -> bool:
+    return path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def writer(engine: Engine, hurried: bool = False) -> Engine:
+    """The same engine (and pool) whose transactions take SQLite's write lock up front; `hurried` ones
+    wait only briefly for it (a process that is shutting down)."""
     if engine.dialect.name != "sqlite":
         return engine
-    return engine.execution_options(**{_BEGIN_OPTION: "BEGIN IMMEDIATE"})
+    options: dict[str, Any] = {_BEGIN_OPTION: "BEGIN IMMEDIATE"}
+    if hurried:
+        options[_BUSY_OPTION] = HURRIED_BUSY_TIMEOUT_MS
+    return engine.execution_options(**options)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take BEGIN away from the sqlite3 module so `_on_begin` decides the transaction kind.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        if not read_only:
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -72,4 +92,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql(connection.get_execution_options().get(_BEGIN_OPTION, "BEGIN"))
+        options = connection.get_execution_options()
+        if _BUSY_OPTION in options:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={int(options[_BUSY_OPTION])}")
+        connection.exec_driver_sql(options.get(_BEGIN_OPTION, "BEGIN"))

@@ -103,11 +103,16 @@ def retry_kind(error: DBAPIError) -> Retry:
 
 
 def describe_archive(url: str) -> str:
-    """The archive URL for messages: the password masked, a SQLite path as it is."""
+    """The archive URL for messages: the password masked, a SQLite path as given (not the URI form a
+    read-only archive is opened with)."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
     except ArgumentError:
         return repr(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() == "sqlite" and database.startswith("file:"):
+        return "sqlite:///" + database.removeprefix("file:").split("?", 1)[0]
+    return parsed.render_as_string(hide_password=True)
 
 
 def unavailable(error: BaseException, url: str) -> ArchiveUnavailable | None:

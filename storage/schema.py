@@ -24,6 +24,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from storage.engine import writer
 from storage.errors import unavailable
@@ -99,6 +100,18 @@ def _file_lock(database: str | None) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def probe_writable(engine: Engine) -> None:
+    """Raise ArchiveUnavailable now if the archive cannot take writes (read-only, full ...), rather than
+    in the middle of a crawl: one row rewritten as it is, then rolled back."""
+    from storage.transactions import write_transaction
+
+    def rewrite(session: Session) -> None:
+        session.execute(text("UPDATE alembic_version SET version_num = version_num"))
+        session.rollback()
+
+    write_transaction(engine, rewrite, attempts=3)
 
 
 def backfill_dedup_index(engine: Engine, batch: int = 500) -> int:

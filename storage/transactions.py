@@ -1,7 +1,9 @@
 """Write transactions that survive concurrent writers, and fail fast when the archive cannot be written.
 
-SQLite: transactions start with BEGIN IMMEDIATE (see storage.engine) and wait on the busy timeout; a
-"database is locked" that still escapes is retried. PostgreSQL: two writers may both find a row missing and
+SQLite: transactions start with BEGIN IMMEDIATE (see storage.engine) and wait on a short busy timeout; a
+"database is locked" is then retried here, with backoff, for up to `PATIENCE` seconds in all. The waiting
+happens in Python, between attempts, so a crawl that is shutting down stops waiting at once (SQLite's own
+busy wait cannot be interrupted). PostgreSQL: two writers may both find a row missing and
 both insert it; the loser gets a unique violation, and the retry re-reads and finds the winner's row. The
 database's constraints decide, never a Python-side check.
 
@@ -26,7 +28,8 @@ from storage.errors import Retry, describe_archive, retry_kind, unavailable
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
-DEFAULT_ATTEMPTS = 5
+PATIENCE = 120.0  # seconds of conflicts (another writer holding the archive) before a write gives up
+MAX_BACKOFF = 1.0
 
 
 class WriteFailed(RuntimeError):
@@ -36,16 +39,21 @@ class WriteFailed(RuntimeError):
 def write_transaction(
     engine: Engine,
     work: Callable[[Session], T],
-    attempts: int = DEFAULT_ATTEMPTS,
+    attempts: int | None = None,
     stopping: Callable[[], bool] = lambda: False,
+    patience: float = PATIENCE,
 ) -> T:
-    """Run `work(session)` in one write transaction, retried on lock or uniqueness conflicts.
+    """Run `work(session)` in one write transaction, retried on lock or uniqueness conflicts for up to
+    `patience` seconds (or `attempts` tries).
 
     `stopping()` is asked before each retry: a crawl shutting down gives up instead of waiting on locks.
     """
-    for attempt in range(1, attempts + 1):
+    deadline = time.monotonic() + patience
+    attempt = 0
+    while True:
+        attempt += 1
         try:
-            with Session(writer(engine)) as session, session.begin():
+            with Session(writer(engine, hurried=stopping())) as session, session.begin():
                 return work(session)
         except DBAPIError as error:
             fatal = unavailable(error, archive_name(engine))
@@ -53,11 +61,12 @@ def write_transaction(
                 raise fatal from error
             if retry_kind(error) is Retry.NEVER:
                 raise
-            if attempt == attempts or stopping():
+            if attempt == attempts or stopping() or time.monotonic() >= deadline:
                 raise WriteFailed(f"write failed after {attempt} attempt(s): {error.orig}") from error
-            logger.info("write conflict (attempt %d/%d): %s", attempt, attempts, type(error.orig).__name__)
-            time.sleep(0.05 * attempt + random.random() * 0.05)  # jitter: two losers must not collide again
-    raise AssertionError("unreachable")
+            if attempt in (1, 10) or attempt % 50 == 0:
+                logger.info("write conflict (attempt %d): %s", attempt, type(error.orig).__name__)
+            # Growing, jittered pauses: two losers of one race must not collide again.
+            time.sleep(min(MAX_BACKOFF, 0.05 * attempt) * (0.5 + random.random()))
 
 
 def archive_name(engine: Engine) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from storage.engine import create_archive_engine
 from storage.schema import upgrade
 
-pytest_plugins = ["postgres"]
+pytest_plugins = ["postgres", "crash_web"]
 
 FIXTURES = Path(__file__).with_name("fixtures")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]

@@ -44,18 +44,26 @@ def _as_server_user(argv: list[str]) -> list[str]:
 
 
 class PostgresServer:
-    def __init__(self, bin_dir: Path) -> None:
+    """`data` may sit elsewhere (a small disk, for the full-disk test); `wal` apart from it."""
+
+    def __init__(self, bin_dir: Path, data: Path | None = None, wal: Path | None = None) -> None:
         self.bin_dir = bin_dir
         self.root = Path(tempfile.mkdtemp(prefix="canlian-pg-"))
+        self.data = data or self.root / "data"
+        self.wal = wal
         self.port = free_port()
         if os.geteuid() == 0:
-            shutil.chown(self.root, "postgres")
+            for folder in (self.root, self.data if data else None, wal):
+                if folder is not None:
+                    folder.mkdir(parents=True, exist_ok=True)
+                    shutil.chown(folder, "postgres")
 
     def run(self, *argv: str) -> None:
         subprocess.run(_as_server_user(list(argv)), check=True, capture_output=True, timeout=STARTUP_SECONDS)
 
     def start(self) -> None:
-        data = self.root / "data"
+        data = self.data
+        wal = ["--waldir", str(self.wal)] if self.wal else []
         self.run(
             str(self.bin_dir / "initdb"),
             "-D",
@@ -67,6 +75,7 @@ class PostgresServer:
             "-E",
             "UTF8",
             "--no-sync",
+            *wal,
         )
         options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
         self.run(
@@ -83,7 +92,7 @@ class PostgresServer:
 
     def stop(self) -> None:
         try:
-            self.run(str(self.bin_dir / "pg_ctl"), "-D", str(self.root / "data"), "-m", "immediate", "stop")
+            self.run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 

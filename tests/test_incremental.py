@@ -52,7 +52,10 @@ def test_second_night_fetches_only_list_pages_and_revisits_catch_edits(
         second = crawl(sqlite_url, sites_file, keys, tmp_path / "2.log")
         assert second.returncode == 0, second.stderr
         assert running.counters.total("article") == 0, "no article page fetched again"
-        assert running.counters.total("list") <= len(keys) < first_lists, "only each list's first page"
+        # Each list's first page; the JPaaS and iframe shells show no articles, so they are fetched plainly
+        # (a 304 on a shell says nothing of the list behind it) and lead to that first page.
+        shells = 2
+        assert running.counters.total("list") <= len(keys) + shells < first_lists, "only each first page"
         assert counts(sqlite_url) == first, "nothing new stored"
         log = (tmp_path / "2.log").read_text()
         assert "incremental/list_not_modified" in log, "the lists answered 304 to conditional GET"

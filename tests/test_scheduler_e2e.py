@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from faults import check_consistent
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -225,3 +226,52 @@ def test_sigterm_mid_crawl_leaves_a_consistent_archive(
         fetch_ids = set(session.scalars(select(Fetch.id)))
         assert set(session.scalars(select(Article.fetch_id))) <= fetch_ids
         assert current_lease(session) is None
+
+
+def due_now(config: sched.SchedulerConfig, plans: list[JobPlan]) -> None:
+    """Leave the job store as a scheduler that stopped before these jobs fell due: the next scheduler
+    runs them at once as catch-ups, however long it takes to start."""
+    earlier = sched.build_scheduler(config, plans)
+    earlier.start(paused=True)
+    for plan in plans:
+        earlier.modify_job(plan.job_id, next_run_time=datetime.now(UTC) - timedelta(minutes=1))
+    sched.stop_scheduler(earlier)
+
+
+def test_a_standby_takes_over_a_killed_scheduler_without_crawling_a_site_twice(
+    engine: Engine, database_url: str, launch: Callable[..., SchedulerProcess], tmp_path: Path
+) -> None:
+    every_two_seconds = "*/2 * * * * *"  # the successor tries again and again while the orphan crawls
+    plans = [JobPlan("sample-cdpf", every_two_seconds)]
+    due_now(sched.SchedulerConfig(database_url, CrawlSpec(database_url, tmp_path)), plans)
+    args = ["--only", "sample-cdpf", "--cron", f"sample-cdpf={every_two_seconds}", "-s", "DOWNLOAD_DELAY=1"]
+    first = launch(*args)
+
+    def crawling() -> bool:
+        with Session(engine) as session:
+            return bool(session.scalar(select(func.count()).select_from(Fetch)))
+
+    wait_until(crawling, 60, "the first scheduler's crawl to archive a page", first)
+    standby = launch(*args, "--standby", name="b")
+    os.kill(first.process.pid, signal.SIGKILL)  # the scheduler alone: its crawl lives on, orphaned
+    first.process.wait(10)
+
+    def orphan_done() -> CrawlRun | None:
+        with Session(engine) as session:
+            first_run = session.scalars(select(CrawlRun).order_by(CrawlRun.id)).first()
+            return first_run if first_run is not None and first_run.status != "running" else None
+
+    def skipped() -> list[CrawlRun]:
+        """Runs the standby did not start because the site's lock is held by a live crawl."""
+        with Session(engine) as session:
+            runs = session.scalars(select(CrawlRun).where(CrawlRun.status == "skipped"))
+            return [r for r in runs if "is being crawled by" in (r.note or "")]
+
+    wait_until(skipped, 60, "the standby to try the site while the orphan still crawls", standby)
+    orphan = wait_until(orphan_done, 60, "the orphaned crawl to finish", standby)
+    assert (orphan.status, orphan.finish_reason) == ("finished", "finished"), orphan.note
+    with Session(engine) as session:
+        holder = current_lease(session)
+        assert holder is not None and holder.pid == standby.process.pid
+    assert standby.stop() == 0, standby.output()
+    check_consistent(database_url)

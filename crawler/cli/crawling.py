@@ -18,6 +18,7 @@ from crawler.runner import CrawlResult, project_settings, run_crawls
 from crawler.sites import extra_files_from_env, load_registry
 from storage.engine import data_dir, database_url_from_env
 from storage.queries import archive_totals, search_articles
+from storage.schema import probe_writable
 
 DEMO_QUERY = "两项补贴"
 DEMO_PORT_BASE = 18700
@@ -105,6 +106,7 @@ def prepare_archive(args: argparse.Namespace) -> None:
     crawl processes closed; an archive that cannot be used fails here, with one line (exit 2)."""
     engine = archive_engine(args)
     try:
+        probe_writable(engine)
         close_dead(engine)
     finally:
         engine.dispose()

@@ -8,10 +8,10 @@ A spider middleware that keeps the archive's record of the site's crawl (storage
   against its URL; the next crawl of the site requests every pending URL first (`frontier/resumed`), up to
   `CANLIAN_FRONTIER_MAX_ATTEMPTS` attempts;
 - a list chain (a start URL and the pages it leads to) whose every list page was fetched (or answered 304)
-  is recorded as walked to its end, with the validators of its list pages, but only when the crawl closes
-  as "finished". The incremental filter stops paging early only at articles archived before a chain's
-  last finished walk, and conditional GET uses only validators a finished walk saved: an interrupted walk
-  is simply walked again.
+  is recorded as walked to its end, with the validators of its list pages that showed articles, but only
+  when the crawl closes as "finished". The incremental filter stops paging early only at articles archived
+  before a chain's last finished walk, and conditional GET uses only validators a finished walk saved: an
+  interrupted walk is simply walked again.
 With `--dry-run` the frontier is read (pending URLs are listed) but nothing is written.
 """
 
@@ -33,7 +33,7 @@ from twisted.python.failure import Failure
 from crawler.archive_writer import ArchiveWriter
 from crawler.middlewares.dry_run import WouldFetch
 from crawler.middlewares.incremental import ListNotModified, header_text
-from crawler.request_kinds import ARTICLE, CHAIN, GUESSED, KIND, LIST, request_failed
+from crawler.request_kinds import ARTICLE, CHAIN, GUESSED, KIND, LIST, LIST_ARTICLES, request_failed
 from storage.errors import ArchiveUnavailable
 from storage.frontier import (
     MAX_ATTEMPTS,
@@ -92,27 +92,30 @@ class CrawlFrontier:
             self.inc("frontier/resumed")
             yield spider.article_request(url)  # type: ignore[union-attr]
 
-    def process_spider_input(self, response: Response, spider: Spider | None = None) -> None:
-        if response.meta.get(KIND) != LIST or response.status != 200:
-            return
-        etag, modified = header_text(response, "ETag"), header_text(response, "Last-Modified")
-        if etag or modified:
-            self.validators[response.url] = (response.meta.get(CHAIN, ""), etag, modified)
-
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
         output = list(result)
-        self._discovered(output)
+        self._discovered(response, output)
         yield from output
 
     async def process_spider_output_async(
         self, response: Response, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
         output = [item async for item in result]
-        self._discovered(output)
+        self._discovered(response, output)
         for item in output:
             yield item
 
-    def _discovered(self, output: list[Any]) -> None:
+    def _note_validators(self, response: Response) -> None:
+        """Keep a list page's validators, if it showed articles (a 304 on a shell page proves nothing)."""
+        if response.status != 200 or not response.meta.get(LIST_ARTICLES):
+            return
+        etag, modified = header_text(response, "ETag"), header_text(response, "Last-Modified")
+        if etag or modified:
+            self.validators[response.url] = (response.meta.get(CHAIN, ""), etag, modified)
+
+    def _discovered(self, response: Response, output: list[Any]) -> None:
+        if response.meta.get(KIND) == LIST:
+            self._note_validators(response)
         urls = [
             r.url
             for r in output

@@ -89,6 +89,7 @@ class ArchivePipeline:
             logger.warning("%s: not crawling it twice at once", self.busy_note)
             raise CloseSpider("site_busy")
         self.locked = True
+        self.writer.hurry_when(self._stopping)
         settings = self.crawler.settings
         self.batcher = WriteBatcher(
             self.writer,
@@ -98,6 +99,9 @@ class ArchivePipeline:
         )
         interval = settings.getfloat("CANLIAN_RUN_CHECKPOINT_SECONDS", 10.0)
         self.checkpoints = asyncio.ensure_future(self._checkpoint_every(interval))
+
+    def _stopping(self) -> bool:
+        return not self.crawler.crawling
 
     def _begin(self, session: Session) -> tuple[int, str | None]:
         """Register the site, open (or adopt) the run, take the site's lock: one transaction."""
@@ -135,7 +139,9 @@ class ArchivePipeline:
             self._unavailable(error)
             raise ArchiveRefused(str(error)) from error
         except WriteFailed as error:
-            logger.warning("%s not archived (%s): it stays in the frontier", item.url, error)
+            self.stats.inc_value("archive/not_written")
+            level = logging.WARNING if self.stats.get_value("archive/not_written") == 1 else logging.DEBUG
+            logger.log(level, "%s not archived (%s); the next crawl fetches it again", item.url, error)
             raise ArchiveRefused(str(error)) from error
         self.stats.inc_value("archive/pages")
         self.stats.inc_value(f"archive/{stored.outcome}")
@@ -152,6 +158,7 @@ class ArchivePipeline:
         except (ArchiveUnavailable, WriteFailed) as error:
             logger.error("could not record the end of run %s: %s", self.run_id, error)
         finally:
+            self.writer.forget(self._stopping)
             self.writer.release()
 
     async def _finish(self, reason: str) -> None:

@@ -5,7 +5,8 @@ pages are written `CANLIAN_WRITE_BATCH` at a time, or after `CANLIAN_WRITE_BATCH
 each item waits for its own result before its pipeline step completes. Batches go to the process's archive
 writer thread (crawler.archive_writer), so the reactor keeps downloading meanwhile. A batch that fails is
 written again page by page, so one bad page fails alone and never takes its neighbours with it (unless the
-archive itself is unavailable: then every page of the batch fails at once).
+archive itself is unavailable, or stayed locked beyond the writer's patience: then every page of the batch
+fails at once, and stays in the frontier).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from crawler.archive_writer import ArchiveWriter
 from storage.errors import ArchiveUnavailable
+from storage.transactions import WriteFailed
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
@@ -68,7 +70,7 @@ class WriteBatcher(Generic[Job, Result]):
             outcomes: list[Result | Exception] = list(
                 await self.writer.run(lambda s: [self.write_one(s, job) for job in jobs])
             )
-        except ArchiveUnavailable as error:  # page by page would fail the same way
+        except (ArchiveUnavailable, WriteFailed) as error:  # page by page would fail the same way
             outcomes = [error] * len(jobs)
         except Exception:
             outcomes = [await self._write_alone(job) for job in jobs]

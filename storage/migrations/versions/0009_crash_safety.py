@@ -6,6 +6,8 @@
 - `site_locks`: one crawl of a site at a time, taken over when its holder process is dead.
 - `crawl_runs.process` / `heartbeat_at`: who owns an open run and when it last checkpointed.
 - `story_merges`: stories joined because a later copy matched both.
+- `list_pages` is emptied: validators saved before finished walks were tracked may come from walks that
+  never finished (a 304 on such a page hid the rest of its list for good). The next crawl makes plain GETs.
 
 Revision ID: 0009
 Revises: 0008
@@ -64,6 +66,7 @@ def upgrade() -> None:
     op.create_index(op.f("ix_story_merges_into_story_id"), "story_merges", ["into_story_id"], unique=False)
     op.add_column("crawl_runs", sa.Column("process", sa.String(length=512), nullable=True))
     op.add_column("crawl_runs", sa.Column("heartbeat_at", storage.types.UTCDateTime(), nullable=True))
+    op.execute("DELETE FROM list_pages")
 
 
 def downgrade() -> None:
