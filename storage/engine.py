@@ -13,6 +13,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
@@ -73,3 +74,27 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         connection.exec_driver_sql(connection.get_execution_options().get(_BEGIN_OPTION, "BEGIN"))
+
+
+def create_readonly_engine(url: str) -> Engine:
+    """An engine that cannot write: for readers such as the web app, which must never migrate or change
+    the archive. SQLite opens the file with `mode=ro` (and `query_only`); PostgreSQL sessions start with
+    `default_transaction_read_only`. An SQLite archive must already exist: nothing is created."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        options = {"options": "-c default_transaction_read_only=on"}
+        return create_engine(url, pool_pre_ping=True, connect_args=options)
+    if not parsed.database or parsed.database == ":memory:" or parsed.database.startswith("file:"):
+        raise ValueError(f"a read-only SQLite archive needs a file path, not {url!r}")
+    path = Path(parsed.database).resolve()
+    if not path.is_file():
+        raise ValueError(f"no archive at {path} (crawl first, e.g. `canlian demo`)")
+    readonly = parsed.set(database=f"file:{quote(str(path))}", query={"mode": "ro", "uri": "true"})
+    engine = create_engine(readonly, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    _configure_sqlite(engine)  # its `journal_mode=WAL` writes nothing on an archive already in WAL mode
+
+    @event.listens_for(engine, "connect")
+    def _query_only(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA query_only=ON")
+
+    return engine

@@ -1,0 +1,42 @@
+"""The archive as the web app sees it: a read-only engine, checked once, and one session per request."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastapi import Request
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from storage.engine import create_readonly_engine
+from storage.schema import current_revisions, head_revisions
+
+
+class ArchiveNotReady(RuntimeError):
+    """The database is not an archive at the schema this code reads (the app never migrates it)."""
+
+
+def open_archive(url: str) -> Engine:
+    """A read-only engine on the archive at `url`, whose schema must be the latest revision."""
+    engine = create_readonly_engine(url)
+    try:
+        current = current_revisions(engine)
+    except SQLAlchemyError as error:
+        engine.dispose()
+        raise ArchiveNotReady(f"cannot read the archive at {url}: {error.__class__.__name__}") from error
+    if current != head_revisions():
+        engine.dispose()
+        found = ", ".join(current) or "no schema"
+        raise ArchiveNotReady(
+            f"the archive at {url} has {found}, this version reads {', '.join(head_revisions())}:"
+            " run `canlian db upgrade` first (the web app never changes the archive)"
+        )
+    return engine
+
+
+def archive_session(request: Request) -> Iterator[Session]:
+    """A session for one request; it only reads, so it is closed without a commit."""
+    engine: Engine = request.app.state.engine
+    with Session(engine) as session:
+        yield session
