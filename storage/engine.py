@@ -55,14 +55,17 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(**{_BEGIN_OPTION: "BEGIN IMMEDIATE"})
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take BEGIN away from the sqlite3 module so `_on_begin` decides the transaction kind.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        if read_only:  # a reader may not set the journal mode: it would be a write
+            cursor.execute("PRAGMA query_only=ON")
+        else:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         # A 32 MiB page cache (per connection): the dedup band and FTS lookups touch random pages of a file
@@ -78,7 +81,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def create_readonly_engine(url: str) -> Engine:
     """An engine that cannot write: for readers such as the web app, which must never migrate or change
-    the archive. SQLite opens the file with `mode=ro` (and `query_only`); PostgreSQL sessions start with
+    the archive. SQLite opens the file with `mode=ro` and `query_only` (WAL or not); PostgreSQL sessions start with
     `default_transaction_read_only`. An SQLite archive must already exist: nothing is created."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
@@ -91,10 +94,5 @@ def create_readonly_engine(url: str) -> Engine:
         raise ValueError(f"no archive at {path} (crawl first, e.g. `canlian demo`)")
     readonly = parsed.set(database=f"file:{quote(str(path))}", query={"mode": "ro", "uri": "true"})
     engine = create_engine(readonly, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-    _configure_sqlite(engine)  # its `journal_mode=WAL` writes nothing on an archive already in WAL mode
-
-    @event.listens_for(engine, "connect")
-    def _query_only(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.execute("PRAGMA query_only=ON")
-
+    _configure_sqlite(engine, read_only=True)
     return engine

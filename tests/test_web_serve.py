@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -85,3 +86,20 @@ def _first_answer(url: str, server: subprocess.Popen[str]) -> str:
             if server.poll() is not None or time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
+
+
+def test_a_failing_request_shows_no_stack_trace(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from web import create_app
+
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()  # a database file, but no archive in it: every query fails
+    app = create_app(create_readonly_engine(f"sqlite:///{empty}"))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        page, api = client.get("/sites"), client.get("/api/sites")
+    assert page.status_code == api.status_code == 500
+    for text in (page.text, api.text):
+        assert "Traceback" not in text and "sqlite" not in text.lower() and "no such table" not in text
+    assert "服务器内部错误" in page.text and api.json()["error"] == "服务器内部错误"
+    assert "default-src 'none'" in page.headers["content-security-policy"]

@@ -121,4 +121,7 @@ async def _http_error(request: Request, error: Exception) -> Response:
 
 async def _server_error(request: Request, error: Exception) -> Response:
     logger.error("error answering %s %s", request.method, request.url.path, exc_info=error)
-    return error_response(request, 500, "出错了：服务器无法完成这个请求。详情已写入服务器日志。")
+    response = error_response(request, 500, "出错了：服务器无法完成这个请求。详情已写入服务器日志。")
+    # Starlette answers unhandled errors outside every middleware: the headers are added here instead.
+    response.headers.update(dict(SECURITY_HEADERS))
+    return response

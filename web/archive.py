@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from fastapi import Request
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -20,16 +21,17 @@ class ArchiveNotReady(RuntimeError):
 def open_archive(url: str) -> Engine:
     """A read-only engine on the archive at `url`, whose schema must be the latest revision."""
     engine = create_readonly_engine(url)
+    shown = make_url(url).render_as_string(hide_password=True)
     try:
         current = current_revisions(engine)
     except SQLAlchemyError as error:
         engine.dispose()
-        raise ArchiveNotReady(f"cannot read the archive at {url}: {error.__class__.__name__}") from error
+        raise ArchiveNotReady(f"cannot read the archive at {shown}: {error.__class__.__name__}") from error
     if current != head_revisions():
         engine.dispose()
         found = ", ".join(current) or "no schema"
         raise ArchiveNotReady(
-            f"the archive at {url} has {found}, this version reads {', '.join(head_revisions())}:"
+            f"the archive at {shown} has {found}, this version reads {', '.join(head_revisions())}:"
             " run `canlian db upgrade` first (the web app never changes the archive)"
         )
     return engine
