@@ -81,8 +81,8 @@ def _configure_sqlite(engine: Engine, read_only: bool = False) -> None:
 
 def create_readonly_engine(url: str) -> Engine:
     """An engine that cannot write: for readers such as the web app, which must never migrate or change
-    the archive. SQLite opens the file with `mode=ro` and `query_only` (WAL or not); PostgreSQL sessions start with
-    `default_transaction_read_only`. An SQLite archive must already exist: nothing is created."""
+    the archive. SQLite opens the file with `mode=ro` and `query_only` (WAL or not); PostgreSQL sessions
+    start with `default_transaction_read_only`. An SQLite archive must already exist: nothing is created."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         options = {"options": "-c default_transaction_read_only=on"}
