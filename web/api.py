@@ -18,15 +18,14 @@ from sqlalchemy.orm import Session
 from crawler.cli.story_commands import story_record
 from storage.export import record_lines
 from storage.queries import iter_records
-from storage.runs import find_runs
 from storage.stats import articles_per_month, run_summaries, sizes
 from storage.story_view import CopyDetails, copy_details, load_story
 from web import schemas
 from web.archive import archive_session
 from web.overview import SiteRow, site_rows
-from web.params import RUNS_PAGE_SIZE, RunsRequest, SearchRequest, runs_params, search_params
+from web.params import RunsRequest, SearchRequest, runs_params, search_params
 from web.results import result_page
-from web.runview import run_record
+from web.runview import run_page, run_record
 
 router = APIRouter(prefix="/api", tags=["archive"])
 Reading = Annotated[Session, Depends(archive_session)]
@@ -138,14 +137,9 @@ def _site_record(row: SiteRow) -> dict[str, Any]:
 def api_runs(
     request: Request, reading: Reading, query: Annotated[RunsRequest, Depends(runs_params)]
 ) -> Response:
-    offset = (query.page - 1) * RUNS_PAGE_SIZE
-    runs = find_runs(
-        reading, site_key=query.site, status=query.status, limit=RUNS_PAGE_SIZE + 1, offset=offset
-    )
-    next_link = f"{request.url.path}{query.link(page=query.page + 1)}" if len(runs) > RUNS_PAGE_SIZE else None
-    return JSONResponse(
-        {"page": query.page, "runs": [run_record(run) for run in runs[:RUNS_PAGE_SIZE]], "next": next_link}
-    )
+    runs, has_next = run_page(reading, query)
+    next_link = f"{request.url.path}{query.link(page=query.page + 1)}" if has_next else None
+    return JSONResponse({"page": query.page, "runs": [run_record(run) for run in runs], "next": next_link})
 
 
 @router.get("/stats", response_model=schemas.StatsOut, summary="Articles per month, runs, archive size")

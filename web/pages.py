@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from storage.archive import archived_response
-from storage.runs import RUN_STATUSES, find_runs, recorded_sites
+from storage.runs import RUN_STATUSES, recorded_sites
 from storage.stats import articles_per_month
 from storage.story_view import copy_details, load_story
 from web.archive import archive_session
@@ -19,7 +19,6 @@ from web.diffs import side_by_side
 from web.display import MARKS
 from web.overview import site_rows, stats_view
 from web.params import (
-    RUNS_PAGE_SIZE,
     RunsRequest,
     SearchRequest,
     StatsRequest,
@@ -29,7 +28,7 @@ from web.params import (
 )
 from web.rendering import render
 from web.results import result_page
-from web.runview import COUNTS, run_counts
+from web.runview import COUNTS, run_counts, run_page
 
 router = APIRouter(include_in_schema=False)
 Reading = Annotated[Session, Depends(archive_session)]
@@ -99,15 +98,12 @@ def sites_page(request: Request, reading: Reading) -> Response:
 def runs_page(
     request: Request, reading: Reading, query: Annotated[RunsRequest, Depends(runs_params)]
 ) -> Response:
-    offset = (query.page - 1) * RUNS_PAGE_SIZE
-    runs = find_runs(
-        reading, site_key=query.site, status=query.status, limit=RUNS_PAGE_SIZE + 1, offset=offset
-    )
+    runs, has_next = run_page(reading, query)
     context = {
         "page": "runs",
         "query": query,
-        "runs": runs[:RUNS_PAGE_SIZE],
-        "has_next": len(runs) > RUNS_PAGE_SIZE,
+        "runs": runs,
+        "has_next": has_next,
         "sites": recorded_sites(reading),
         "run_statuses": RUN_STATUSES,
         "counts": COUNTS,

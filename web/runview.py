@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from storage.models import CrawlRun
+from storage.runs import find_runs
+from web.params import RUNS_PAGE_SIZE, RunsRequest
 
 # (field, label): the summary `canlian crawl` prints, in its order, then what the scheduler adds.
 COUNTS = (
@@ -62,3 +66,12 @@ def run_record(run: CrawlRun) -> dict[str, Any]:
         "exit_code": run.exit_code,
         "note": run.note,
     }
+
+
+def run_page(session: Session, query: RunsRequest) -> tuple[list[CrawlRun], bool]:
+    """The query's page of runs, and whether another page follows."""
+    offset = (query.page - 1) * RUNS_PAGE_SIZE
+    runs = find_runs(
+        session, site_key=query.site, status=query.status, limit=RUNS_PAGE_SIZE + 1, offset=offset
+    )
+    return runs[:RUNS_PAGE_SIZE], len(runs) > RUNS_PAGE_SIZE
