@@ -8,6 +8,7 @@ under a file lock); the app only reads it.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -175,7 +176,9 @@ _BUILT: dict[str, SampleArchive] = {}  # per test process: every test module sha
 
 def sqlite_archive(tmp_path_factory: pytest.TempPathFactory) -> SampleArchive:
     if "sqlite" not in _BUILT:
-        shared = tmp_path_factory.getbasetemp().parent  # the same for every xdist worker of this run
+        shared = tmp_path_factory.getbasetemp()
+        if os.environ.get("PYTEST_XDIST_WORKER"):  # each worker has its own base under the run's
+            shared = shared.parent
         folder = shared / "web-archive"
         done = shared / "web-archive.json"
         with FileLock(str(shared / "web-archive.lock")):
