@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime
 
 import pytest
@@ -10,7 +11,12 @@ from storage.versions import VersionView
 from web.charts import bar_chart, month_range, monthly_series
 from web.diffs import side_by_side
 from web.display import MARK_END, MARK_START, highlight, iso_time, show_size, show_time
-from web.params import BadParameter, search_params
+from web.params import BadParameter, SearchRequest
+from web.params import search_params as search_dependency
+
+
+def search_params(**values: str) -> SearchRequest:
+    return asyncio.run(search_dependency(**values))
 
 
 def test_search_params_parse_an_html_form_and_write_it_back() -> None:

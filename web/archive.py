@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from fastapi import Request
 from sqlalchemy import Engine
@@ -11,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from storage.engine import create_readonly_engine
+from storage.runs import recorded_sites
 from storage.schema import current_revisions, head_revisions
 
 
@@ -42,3 +45,23 @@ def archive_session(request: Request) -> Iterator[Session]:
     engine: Engine = request.app.state.engine
     with Session(engine) as session:
         yield session
+
+
+SITE_LIST_SECONDS = 60.0  # a new site appears only when a crawl records one: a minute late is harmless
+
+
+@dataclass(frozen=True, slots=True)
+class SiteChoice:
+    key: str
+    name: str
+
+
+def site_choices(request: Request, session: Session) -> list[SiteChoice]:
+    """The archive's sites for the pages' site menus, read at most once a minute (every search page shows
+    the menu; on PostgreSQL the query is a round trip of its own)."""
+    cached: tuple[float, list[SiteChoice]] | None = getattr(request.app.state, "site_choices", None)
+    if cached is not None and time.monotonic() < cached[0]:
+        return cached[1]
+    choices = [SiteChoice(site.key, site.name) for site in recorded_sites(session)]
+    request.app.state.site_choices = (time.monotonic() + SITE_LIST_SECONDS, choices)
+    return choices

@@ -10,10 +10,10 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from storage.archive import archived_response
-from storage.runs import RUN_STATUSES, recorded_sites
+from storage.runs import RUN_STATUSES
 from storage.stats import articles_per_month
 from storage.story_view import copy_details, load_story
-from web.archive import archive_session
+from web.archive import archive_session, site_choices
 from web.charts import bar_chart
 from web.diffs import side_by_side
 from web.display import MARKS
@@ -45,7 +45,7 @@ def search_page(
     request: Request, reading: Reading, query: Annotated[SearchRequest, Depends(search_params)]
 ) -> Response:
     results = result_page(reading, query, MARKS)
-    sites = recorded_sites(reading)
+    sites = site_choices(request, reading)
     context = {
         "page": "search",
         "query": query,
@@ -104,7 +104,7 @@ def runs_page(
         "query": query,
         "runs": runs,
         "has_next": has_next,
-        "sites": recorded_sites(reading),
+        "sites": site_choices(request, reading),
         "run_statuses": RUN_STATUSES,
         "counts": COUNTS,
         "run_counts": run_counts,
@@ -122,6 +122,6 @@ def stats_page(
         "query": query,
         "view": view,
         "chart": bar_chart(view.months),
-        "sites": recorded_sites(reading),
+        "sites": site_choices(request, reading),
     }
     return render(request, "stats.html", context)

@@ -116,7 +116,7 @@ def _query(description: str) -> object:
     return Query(description=description)
 
 
-def search_params(
+async def search_params(
     q: Annotated[str, _query('words (ANDed), "a phrase", a OR b, NOT a / -a')] = "",
     since: Annotated[str, _query("published on or after, YYYY-MM-DD (China time)")] = "",
     until: Annotated[str, _query("published on or before, YYYY-MM-DD (China time)")] = "",
@@ -168,7 +168,7 @@ RUNS_PAGE_SIZE = 50
 MAX_RUNS_PAGE = 10_000
 
 
-def runs_params(
+async def runs_params(
     site: Annotated[str, _query("site key")] = "",
     status: Annotated[str, _query(f"run status: {', '.join(RUN_STATUSES)}")] = "",
     page: Annotated[str, _query(f"page number ({RUNS_PAGE_SIZE} runs a page)")] = "",
@@ -186,7 +186,7 @@ class StatsRequest:
     region: str | None
 
 
-def stats_params(
+async def stats_params(
     site: Annotated[str, _query("only this site's articles")] = "",
     region: Annotated[str, _query("only sites whose province, city or county starts with this")] = "",
 ) -> StatsRequest:
