@@ -10,9 +10,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from crawler.health import Finding
+from crawler.health import Finding, SiteHealth
 from crawler.healthcheck import assess_run
-from crawler.sites import Registry
+from crawler.sites import Registry, Site
+from storage.models import CrawlRun, SiteRecord
 from storage.queries import archive_totals
 from storage.runs import latest_runs_by_site, recorded_sites
 from storage.scheduling import health_records
@@ -45,41 +46,54 @@ class SiteRow:
     months: tuple[tuple[str, int], ...] = field(default=())
 
 
+@dataclass(frozen=True, slots=True)
+class _ArchiveFacts:
+    """What the archive says about every site, by key."""
+
+    articles: dict[str, int]
+    months: dict[str, list[tuple[str, int]]]
+    latest: dict[str, CrawlRun]
+    verdicts: dict[str, SiteHealth]
+    since: dict[str, datetime]
+
+
 def site_rows(session: Session, registry: Registry | None) -> list[SiteRow]:
     """The registry's sites and the archive's, each with its articles, last run and health."""
     listed = {site.key: site for site in registry} if registry is not None else {}
     recorded = {site.key: site for site in recorded_sites(session)}
-    articles = {totals.site: totals.articles for totals in archive_totals(session)}
-    months = _months_by_site(articles_per_month(session))
     latest = {run.site_key: run for run in latest_runs_by_site(session)}
-    verdicts = {key: assess_run(session, run.id) for key, run in latest.items()}
-    stored = health_records(session)
-    rows = []
+    facts = _ArchiveFacts(
+        articles={totals.site: totals.articles for totals in archive_totals(session)},
+        months=_months_by_site(articles_per_month(session)),
+        latest=latest,
+        verdicts={key: assess_run(session, run.id) for key, run in latest.items()},
+        since={key: record.state_since for key, record in health_records(session).items()},
+    )
     # The archive's sites first: a registry of dozens of sites never crawled here would bury them.
-    for key in sorted(listed.keys() | recorded.keys(), key=lambda k: (k not in recorded, k)):
-        site, record, run = listed.get(key), recorded.get(key), latest.get(key)
-        source = site or record
-        assert source is not None
-        verdict = verdicts.get(key)
-        rows.append(
-            SiteRow(
-                key=key,
-                name=source.name,
-                level=source.level,
-                region=_region(source.province, source.city, source.county),
-                federation=source.federation,
-                in_registry=site is not None,
-                verified=site.verified if site else None,
-                enabled=site.enabled if site else None,
-                articles=articles.get(key, 0),
-                last_run=LastRun(run.id, run.started_at, run.status or "") if run else None,
-                health=verdict.state if verdict else None,
-                findings=verdict.findings if verdict else (),
-                health_since=stored[key].state_since if key in stored else None,
-                months=tuple(months.get(key, ())),
-            )
-        )
-    return rows
+    keys = sorted(listed.keys() | recorded.keys(), key=lambda k: (k not in recorded, k))
+    return [_site_row(key, listed.get(key), recorded.get(key), facts) for key in keys]
+
+
+def _site_row(key: str, site: Site | None, record: SiteRecord | None, facts: _ArchiveFacts) -> SiteRow:
+    source = site or record
+    assert source is not None
+    run, verdict = facts.latest.get(key), facts.verdicts.get(key)
+    return SiteRow(
+        key=key,
+        name=source.name,
+        level=source.level,
+        region=_region(source.province, source.city, source.county),
+        federation=source.federation,
+        in_registry=site is not None,
+        verified=site.verified if site else None,
+        enabled=site.enabled if site else None,
+        articles=facts.articles.get(key, 0),
+        last_run=LastRun(run.id, run.started_at, run.status or "") if run else None,
+        health=verdict.state if verdict else None,
+        findings=verdict.findings if verdict else (),
+        health_since=facts.since.get(key),
+        months=tuple(facts.months.get(key, ())),
+    )
 
 
 def _region(*parts: str | None) -> str:
