@@ -262,3 +262,24 @@ def add_version(session: Session, article: Article, fetch: Fetch) -> None:
             seen_at=fetch.fetched_at,
         )
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedResponse:
+    """One fetch as it was downloaded: the raw bytes and the headers they came with."""
+
+    fetch_id: int
+    final_url: str
+    status: int
+    headers: Mapping[str, str]
+    fetched_at: datetime
+    body: bytes
+
+
+def archived_response(session: Session, fetch_id: int) -> ArchivedResponse | None:
+    """The raw page of a fetch, or None when there is no such fetch or it kept no bytes."""
+    fetch = session.get(Fetch, fetch_id)
+    if fetch is None or fetch.raw_sha256 is None:
+        return None
+    body = load_blob(session, fetch.raw_sha256)
+    return ArchivedResponse(fetch.id, fetch.final_url, fetch.status, fetch.headers, fetch.fetched_at, body)

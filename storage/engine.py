@@ -13,9 +13,10 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 
 DEFAULT_DATA_DIR = "data"
 # Short on purpose: storage.transactions retries a locked archive itself, and can stop doing so on shutdown.
@@ -49,10 +50,9 @@ def create_archive_engine(url: str, **kwargs: Any) -> Engine:
         path.parent.mkdir(parents=True, exist_ok=True)
         read_only = _unwritable(path)
         if read_only:
-            # A WAL archive opened normally must write its -shm index, even to read: on a read-only disk
-            # (or without write permission) open it immutable instead, so it can still be searched, and a
-            # write fails as "read-only" rather than "unable to open".
-            url = f"sqlite:///file:{path}?mode=ro&immutable=1&uri=true"
+            # On a read-only disk (or without write permission) open it read-only, so it can still be
+            # searched, and a write fails as "read-only" rather than "unable to open".
+            url = _read_only_url(url, path.resolve()).render_as_string(hide_password=False)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
     _configure_sqlite(engine, read_only)
     return engine
@@ -79,9 +79,11 @@ def _configure_sqlite(engine: Engine, read_only: bool = False) -> None:
         # Take BEGIN away from the sqlite3 module so `_on_begin` decides the transaction kind.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        if not read_only:
+        if read_only:  # a reader may not set the journal mode: it would be a write
+            cursor.execute("PRAGMA query_only=ON")
+        else:
             cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         # A 32 MiB page cache (per connection): the dedup band and FTS lookups touch random pages of a file
@@ -96,3 +98,28 @@ def _configure_sqlite(engine: Engine, read_only: bool = False) -> None:
         if _BUSY_OPTION in options:
             connection.exec_driver_sql(f"PRAGMA busy_timeout={int(options[_BUSY_OPTION])}")
         connection.exec_driver_sql(options.get(_BEGIN_OPTION, "BEGIN"))
+
+
+def create_readonly_engine(url: str) -> Engine:
+    """An engine that cannot write: for readers such as the web app, which must never migrate or change
+    the archive. SQLite opens the file with `mode=ro` and `query_only` (WAL or not); PostgreSQL sessions
+    start with `default_transaction_read_only`. An SQLite archive must already exist: nothing is created."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        options = {"options": "-c default_transaction_read_only=on"}
+        return create_engine(url, pool_pre_ping=True, connect_args=options)
+    if not parsed.database or parsed.database == ":memory:" or parsed.database.startswith("file:"):
+        raise ValueError(f"a read-only SQLite archive needs a file path, not {url!r}")
+    path = Path(parsed.database).resolve()
+    if not path.is_file():
+        raise ValueError(f"no archive at {path} (crawl first, e.g. `canlian demo`)")
+    engine = create_engine(_read_only_url(url, path), connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    _configure_sqlite(engine, read_only=True)
+    return engine
+
+
+def _read_only_url(url: str, path: Path) -> URL:
+    """An SQLite URL that opens `path` read-only; immutable too when the file cannot be written at all (a
+    WAL archive opened otherwise must write its -shm index, even to read)."""
+    query = {"mode": "ro", "uri": "true", **({"immutable": "1"} if _unwritable(path) else {})}
+    return make_url(url).set(database=f"file:{quote(str(path))}", query=query)

@@ -8,6 +8,7 @@ leaves half a file under the real name, and an existing file is kept unless the 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import sys
@@ -29,20 +30,38 @@ class ExportRefused(ValueError):
 
 def write_records(records: Iterable[Record], out: TextIO, fmt: Format) -> int:
     """Write `records` to `out`; returns how many were written."""
-    count = 0
+    lines = record_lines(records, fmt)
     if fmt == "csv":
-        writer = csv.writer(out)
-        writer.writerow(FIELDS)
-        for record in records:
-            values = record.to_dict()
-            values["regions"] = LIST_SEPARATOR.join(record.regions)
-            writer.writerow(["" if values[name] is None else values[name] for name in FIELDS])
-            count += 1
-        return count
-    for record in records:
-        out.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+        out.write(next(lines))  # the header
+    count = 0
+    for line in lines:
+        out.write(line)
         count += 1
     return count
+
+
+def record_lines(records: Iterable[Record], fmt: Format) -> Iterator[str]:
+    """The export as text, one record per item (CSV: the header first), for streams such as HTTP."""
+    if fmt == "jsonl":
+        for record in records:
+            yield json.dumps(record.to_dict(), ensure_ascii=False) + "\n"
+        return
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def taken() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(FIELDS)
+    yield taken()
+    for record in records:
+        values = record.to_dict()
+        values["regions"] = LIST_SEPARATOR.join(record.regions)
+        writer.writerow(["" if values[name] is None else values[name] for name in FIELDS])
+        yield taken()
 
 
 @contextmanager

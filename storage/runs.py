@@ -279,3 +279,25 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, int | float | str | bool) or value is None:
         return value
     return str(value)
+
+
+def find_runs(
+    session: Session,
+    *,
+    site_key: str | None = None,
+    status: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[CrawlRun]:
+    """Crawl history newest first, optionally one site's or one status's, a page at a time."""
+    query = select(CrawlRun).order_by(CrawlRun.id.desc()).limit(limit).offset(offset)
+    if site_key:
+        query = query.where(CrawlRun.site_key == site_key)
+    if status:
+        query = query.where(CrawlRun.status == status)
+    return list(session.scalars(query))
+
+
+def recorded_sites(session: Session) -> list[SiteRecord]:
+    """Every site the archive has recorded, by key: what the archive knows without the registry."""
+    return list(session.scalars(select(SiteRecord).order_by(SiteRecord.key)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import unquote
 
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.engine import make_url
@@ -98,6 +99,8 @@ def sizes(session: Session, engine: Engine) -> Sizes:
     page_count = session.scalar(text("PRAGMA page_count")) or 0
     page_size = session.scalar(text("PRAGMA page_size")) or 0
     database = make_url(str(engine.url)).database
+    if database and database.startswith("file:"):  # a URI filename (a read-only engine's)
+        database = unquote(database.removeprefix("file:"))
     on_disk = None
     if database and database != ":memory:":
         files = [Path(database + suffix) for suffix in ("", "-wal", "-shm")]

@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "crawler.cli.archive_commands",  # search, export, stats, runs
     "crawler.cli.story_commands",  # show
     "crawler.cli.schedule_commands",  # schedule, health
+    "crawler.cli.serve_command",  # serve
 )
 
 
