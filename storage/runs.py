@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage.liveness import DEFAULT_STALE_AFTER, Liveness, ProcessIdentity, liveness
@@ -114,21 +115,53 @@ def adopt_run(session: Session, run_id: int, site_key: str, process: str, now: d
     return run
 
 
+# Page outcomes (storage.archive.Outcome values) -> the run column that counts them.
+_OUTCOME_COLUMNS = {
+    "new": "articles_new",
+    "updated": "articles_updated",
+    "unchanged": "articles_unchanged",
+    "duplicate": "articles_duplicate",
+    "not_relevant": "not_relevant",
+    "no_article": "no_article",
+}
+
+
+def count_archived(session: Session, run_id: int, outcomes: Iterable[str]) -> None:
+    """Add pages just archived to their run, in the transaction that archived them: a run killed at any
+    moment shows exactly what it had archived."""
+    counts = Counter(outcomes)
+    changes: dict[str, Any] = {"pages_fetched": CrawlRun.pages_fetched + counts.total()}
+    for outcome, column in _OUTCOME_COLUMNS.items():
+        if counts[outcome]:
+            changes[column] = getattr(CrawlRun, column) + counts[outcome]
+    session.execute(
+        update(CrawlRun)
+        .where(CrawlRun.id == run_id)
+        .values(changes)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def checkpoint_run(session: Session, run_id: int, stats: Mapping[str, Any], now: datetime) -> None:
-    """The counters so far and a heartbeat: a run killed later still shows what it did."""
+    """The stats so far and a heartbeat (page counts are kept by `count_archived`)."""
     run = session.get_one(CrawlRun, run_id)
     if run.finished_at is not None:
         return
-    _fill_counters(run, stats)
+    _fill_stats(run, stats)
     run.heartbeat_at = now
 
 
-def _fill_counters(run: CrawlRun, stats: Mapping[str, Any]) -> None:
+def _fill_stats(run: CrawlRun, stats: Mapping[str, Any]) -> None:
     run.stats = {key: _jsonable(value) for key, value in stats.items()}
-    for column, key in RUN_COUNTERS.items():
-        setattr(run, column, int(stats.get(key, 0)))
+    run.errors = int(stats.get(RUN_COUNTERS["errors"], 0))
     run.errors_by_kind = errors_by_kind(stats)
     run.blocked = blocked_count(stats)
+
+
+def _fill_counters(run: CrawlRun, stats: Mapping[str, Any]) -> None:
+    _fill_stats(run, stats)
+    for column, key in RUN_COUNTERS.items():
+        setattr(run, column, int(stats.get(key, 0)))
 
 
 def finish_run(

@@ -148,8 +148,9 @@ def picture(database_url: str) -> ArchivePicture:
 
 
 def check_consistent(database_url: str) -> None:
-    """Integrity on SQLite, no run left open, every fetch belongs to a run, and no site crawled by two runs
-    at once (each run's fetches lie inside its own interval, and the intervals of a site do not overlap)."""
+    """Integrity on SQLite, no run left open, every fetch belongs to a run whose page count says so (killed
+    runs included), and no site crawled by two runs at once (the spans of a site's runs' fetches do not
+    overlap)."""
     engine = create_archive_engine(database_url)
     try:
         if engine.dialect.name == "sqlite":
@@ -158,7 +159,8 @@ def check_consistent(database_url: str) -> None:
         with Session(engine) as session:
             runs = session.scalars(select(CrawlRun).order_by(CrawlRun.id)).all()
             assert [r.id for r in runs if r.status == "running"] == [], "no run left running"
-            spans = _fetch_spans(session)
+            spans, fetches = _fetch_spans(session)
+            assert {r.id: r.pages_fetched for r in runs} == {r.id: fetches.get(r.id, 0) for r in runs}
             by_site: dict[str, list[tuple[Any, Any]]] = {}
             for run in runs:
                 if run.id in spans:
@@ -171,10 +173,12 @@ def check_consistent(database_url: str) -> None:
         engine.dispose()
 
 
-def _fetch_spans(session: Session) -> dict[int, tuple[Any, Any]]:
+def _fetch_spans(session: Session) -> tuple[dict[int, tuple[Any, Any]], dict[int, int]]:
     spans: dict[int, tuple[Any, Any]] = {}
+    counts: dict[int, int] = {}
     for run_id, fetched_at in session.execute(select(Fetch.run_id, Fetch.fetched_at)):
         assert run_id is not None, "every fetch belongs to a run"
         first, last = spans.get(run_id, (fetched_at, fetched_at))
         spans[run_id] = (min(first, fetched_at), max(last, fetched_at))
-    return spans
+        counts[run_id] = counts.get(run_id, 0) + 1
+    return spans, counts

@@ -23,9 +23,13 @@ from storage.models import CrawlRun
 pytestmark = pytest.mark.e2e
 
 
+# Checkpoints often enough that a crawl killed within seconds has recorded some of what it did.
+CHECKPOINTS = "CANLIAN_RUN_CHECKPOINT_SECONDS=0.2"
+
+
 def crawl_until(url: str, sites_file: Path, log: Path, moment, signum: int, running: RunningSampleWeb) -> int:
     """Start a crawl, wait for `moment(running)` to hold, then send `signum`; the crawl's exit code."""
-    crawl = CrawlProcess(url, sites_file, KEYS, log)
+    crawl = CrawlProcess(url, sites_file, KEYS, log, CHECKPOINTS)
     wait_for(lambda: moment(running), 120, "the moment to interrupt the crawl", crawl)
     crawl.kill(signum)
     return crawl.wait(120)
@@ -71,7 +75,8 @@ def test_a_first_crawl_killed_again_and_again_ends_as_an_uninterrupted_one(
     finish_and_compare(database_url, sites_file, tmp_path, crash_reference)
     engine = create_archive_engine(database_url)
     with Session(engine) as session:
-        statuses = [r.status for r in session.scalars(select(CrawlRun).order_by(CrawlRun.id))]
+        runs = session.scalars(select(CrawlRun).order_by(CrawlRun.id)).all()
+        statuses = [r.status for r in runs]
     engine.dispose()
     assert "killed" in statuses and "interrupted" in statuses, statuses
 

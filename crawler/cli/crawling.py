@@ -136,6 +136,9 @@ def demo(args: argparse.Namespace) -> int:
     args.database = database
     print_summary(results, args)
     print_sample_search(args)
+    print(
+        f"\nBrowse the archive: .venv/bin/canlian --sites {sites_file} serve   (then open http://127.0.0.1:8000/)"
+    )
     return 0 if all(r.ok for r in results) else 1
 
 

@@ -34,7 +34,15 @@ from crawler.pipelines.drops import ArchiveRefused, ChallengePage, NoMainContent
 from storage.archive import Assessment, FetchedPage, Outcome, Stored, record_fetch
 from storage.errors import ArchiveUnavailable
 from storage.liveness import ProcessIdentity
-from storage.runs import SiteInfo, adopt_run, checkpoint_run, finish_run, start_run, upsert_site
+from storage.runs import (
+    SiteInfo,
+    adopt_run,
+    checkpoint_run,
+    count_archived,
+    finish_run,
+    start_run,
+    upsert_site,
+)
 from storage.site_locks import acquire_site_lock, heartbeat_site_lock, release_site_lock
 from storage.transactions import WriteFailed
 
@@ -96,6 +104,7 @@ class ArchivePipeline:
             self._record,
             settings.getint("CANLIAN_WRITE_BATCH", 50),
             settings.getfloat("CANLIAN_WRITE_BATCH_SECONDS", 1.0),
+            self._count,
         )
         interval = settings.getfloat("CANLIAN_RUN_CHECKPOINT_SECONDS", 10.0)
         self.checkpoints = asyncio.ensure_future(self._checkpoint_every(interval))
@@ -220,6 +229,10 @@ class ArchivePipeline:
     def _record(self, session: Session, job: tuple[FetchedPage, Any, Assessment | None]) -> Stored:
         page, extraction, assessment = job
         return record_fetch(session, page, extraction, assessment, self.run_id)
+
+    def _count(self, session: Session, stored: list[Stored]) -> None:
+        assert self.run_id is not None
+        count_archived(session, self.run_id, [str(s.outcome) for s in stored])
 
 
 def _assessment(item: PageItem) -> Assessment | None:

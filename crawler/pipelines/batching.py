@@ -27,10 +27,16 @@ Result = TypeVar("Result")
 
 class WriteBatcher(Generic[Job, Result]):
     def __init__(
-        self, writer: ArchiveWriter, write_one: Callable[[Session, Job], Result], size: int, seconds: float
+        self,
+        writer: ArchiveWriter,
+        write_one: Callable[[Session, Job], Result],
+        size: int,
+        seconds: float,
+        after_batch: Callable[[Session, list[Result]], None] = lambda _session, _results: None,
     ) -> None:
         self.writer = writer
         self.write_one = write_one
+        self.after_batch = after_batch  # in the same transaction, with the batch's results
         self.size = max(1, size)
         self.seconds = seconds
         self.pending: list[tuple[Job, asyncio.Future[Result]]] = []
@@ -68,7 +74,7 @@ class WriteBatcher(Generic[Job, Result]):
         jobs = [job for job, _ in batch]
         try:
             outcomes: list[Result | Exception] = list(
-                await self.writer.run(lambda s: [self.write_one(s, job) for job in jobs])
+                await self.writer.run(lambda s: self._write_all(s, jobs))
             )
         except (ArchiveUnavailable, WriteFailed) as error:  # page by page would fail the same way
             outcomes = [error] * len(jobs)
@@ -82,8 +88,14 @@ class WriteBatcher(Generic[Job, Result]):
             else:
                 future.set_result(outcome)
 
+    def _write_all(self, session: Session, jobs: list[Job]) -> list[Result]:
+        results = [self.write_one(session, job) for job in jobs]
+        self.after_batch(session, results)
+        return results
+
     async def _write_alone(self, job: Job) -> Result | Exception:
         try:
-            return await self.writer.run(lambda s: self.write_one(s, job))
+            [result] = await self.writer.run(lambda s: self._write_all(s, [job]))
+            return result
         except Exception as error:  # handed to the waiting item: Scrapy logs it and counts an item error
             return error
