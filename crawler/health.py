@@ -27,6 +27,7 @@ HISTORY_RUNS = 10
 
 class Cause(StrEnum):
     UNREACHABLE = "unreachable"
+    START_FAILED = "start_failed"
     ROBOTS_FORBIDDEN = "robots_forbidden"
     BLOCKED = "blocked"
     EMPTY = "empty"
@@ -55,6 +56,8 @@ class RunFacts:
     # An incremental night reached its lists and found nothing new: 304s, or every article already known.
     lists_unchanged: int = 0
     known_skipped: int = 0
+    start_failed: int = 0  # start URLs that could not be fetched (refused, HTTP errors, unreachable)
+    refused_by_kind: Mapping[str, int] = field(default_factory=dict)
     finish_reason: str = ""
     note: str = ""
 
@@ -97,6 +100,8 @@ def facts_from_run(run: CrawlRun) -> RunFacts:
         blocked_by_status={k.split("/", 1)[1]: int(v) for k, v in kinds.items() if k.startswith("blocked/")},
         robots_forbidden=int(stats.get("robotstxt/forbidden", 0)),
         lists_unchanged=int(stats.get("incremental/list_not_modified", 0)),
+        start_failed=int(stats.get("listing/start_failed", 0)),
+        refused_by_kind=dict(run.refused_by_kind or {}),
         known_skipped=int(stats.get("incremental/skipped_known", 0)),
         logged_errors=int(kinds.get("log/ERROR", 0)) + int(kinds.get("log/CRITICAL", 0)),
         finish_reason=run.finish_reason or "",
@@ -107,7 +112,12 @@ def facts_from_run(run: CrawlRun) -> RunFacts:
 def assess(latest: RunFacts, history: Sequence[RunFacts]) -> SiteHealth:
     """Health of `latest.site_key` after `latest`; `history` holds earlier runs, newest first."""
     findings = _status_findings(latest) + _access_findings(latest)
-    explained = {f.cause for f in findings} & {Cause.UNREACHABLE, Cause.ROBOTS_FORBIDDEN, Cause.BLOCKED}
+    explained = {f.cause for f in findings} & {
+        Cause.UNREACHABLE,
+        Cause.ROBOTS_FORBIDDEN,
+        Cause.BLOCKED,
+        Cause.START_FAILED,
+    }
     if latest.status in ("finished", "timed_out") and not explained:
         findings += _yield_findings(latest, [h for h in history if h.status == "finished"][:HISTORY_RUNS])
     levels = {f.level for f in findings}
@@ -130,6 +140,10 @@ def _access_findings(run: RunFacts) -> list[Finding]:
     if run.status in ("missed", "skipped"):
         return []
     findings = []
+    if run.start_failed:
+        refused = _top(dict(run.refused_by_kind)) or "see the crawl log"
+        message = f"{run.start_failed} start URL(s) could not be fetched (refused: {refused})"
+        findings.append(Finding(Cause.START_FAILED, FAILING, message))
     errors = sum(run.download_errors.values())
     if run.pages == 0 and errors and run.responses <= 1:  # one response may be robots.txt
         findings.append(

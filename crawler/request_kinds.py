@@ -17,6 +17,8 @@ CHAIN = "canlian_chain"
 # Set by the spider on a parsed list page's meta: how many article links it showed. Only a page that shows
 # articles gets conditional GET: a 304 on a shell or column page says nothing of the lists it leads to.
 LIST_ARTICLES = "canlian_list_articles"
+# The first request of a list chain (a start URL): if it fails, the site's lists were not reached at all.
+CHAIN_START = "canlian_chain_start"
 # A list page the strategy guessed exists (see spiders.strategies.base.ListRequest.guessed).
 GUESSED = "canlian_guessed_list_page"
 

@@ -27,7 +27,10 @@ class CrawlResult:
 
     @property
     def ok(self) -> bool:
-        return self.finish_reason == "finished" and self.run_id is not None
+        """Finished, recorded, and every start URL was fetched (a site whose lists could not be reached
+        did nothing, however cleanly it closed)."""
+        started = not self.stats.get("listing/start_failed")
+        return self.finish_reason == "finished" and self.run_id is not None and started
 
 
 def project_settings(overrides: Mapping[str, Any] | None = None) -> Settings:

@@ -11,6 +11,11 @@ import os
 
 from storage.engine import database_url_from_env
 
+# No request the user did not ask for: Scrapy's cookie middleware asks tldextract for registered domains,
+# and tldextract would fetch the Public Suffix List from the internet on first use. An empty URL list makes
+# it use its bundled snapshot. Set before Scrapy imports the middleware (its tldextract is built at import).
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+
 BOT_NAME = "canlian-archive"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
@@ -63,15 +68,19 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.robots.RobotsPolicyMiddleware": 100,
     # Above RetryMiddleware (550): responses reach it first, so a challenge is never retried.
     "crawler.middlewares.challenges.ChallengeDetector": 560,
+    "crawler.middlewares.soft_not_found.SoftNotFoundFilter": 570,
     "crawler.middlewares.incremental.ConditionalGet": 580,
     "crawler.middlewares.dry_run.DryRun": 590,
 }
 CANLIAN_DRY_RUN = False
 SPIDER_MIDDLEWARES = {
-    # Sees the spider's output after the incremental filter (lower numbers see it later).
+    # Output flows from the highest number down: the trap guard sees every article a list page shows, the
+    # incremental filter then drops known ones, and the frontier records what is left.
     "crawler.middlewares.frontier.CrawlFrontier": 940,
     "crawler.middlewares.incremental.IncrementalFilter": 950,
+    "crawler.middlewares.traps.PaginationTrapGuard": 960,
 }
+CANLIAN_LIST_PAGES_WITHOUT_NEW = 3  # list pages in a row with no new article before paging stops (traps)
 CANLIAN_FRONTIER_MAX_ATTEMPTS = 3  # failed downloads of an article URL before it is no longer resumed
 CANLIAN_RUN_CHECKPOINT_SECONDS = 10.0  # run counters and the site lock's heartbeat
 # Incremental nights (see crawler/middlewares/incremental.py). CANLIAN_SINCE: first-run backfill limit.

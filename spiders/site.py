@@ -17,10 +17,21 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.items import PageItem
-from crawler.request_kinds import ARTICLE, CHAIN, GUESSED, KIND, LIST, LIST_ARTICLES, request_failed
+from crawler.middlewares.incremental import ListNotModified
+from crawler.refusals import describe, refusal_kind
+from crawler.request_kinds import (
+    ARTICLE,
+    CHAIN,
+    CHAIN_START,
+    GUESSED,
+    KIND,
+    LIST,
+    LIST_ARTICLES,
+    request_failed,
+)
 from crawler.sites import Site
 from spiders.strategies import STRATEGIES, ListPage, ListRequest, ListStrategy
-from storage.urls import url_key
+from storage.urls import url_key, without_session
 
 
 class SiteSpider(scrapy.Spider):
@@ -33,11 +44,13 @@ class SiteSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         for request in self.strategy.first_requests(self.site):
-            yield self.list_request(request, chain_of(request))
+            first = self.list_request(request, chain_of(request))
+            first.meta[CHAIN_START] = True
+            yield first
 
     def list_request(self, request: ListRequest, chain: str) -> scrapy.Request:
         return scrapy.Request(
-            request.url,
+            without_session(request.url),
             method=request.method,
             body=request.body,
             headers=dict(request.headers) or None,
@@ -54,18 +67,30 @@ class SiteSpider(scrapy.Spider):
 
     def article_request(self, url: str, revisit: bool = False) -> scrapy.Request:
         meta = {KIND: ARTICLE, "canlian_revisit": revisit, **self.proxy_meta()}
-        return scrapy.Request(url, callback=self.parse_article_page, errback=self.request_failed, meta=meta)
+        return scrapy.Request(
+            without_session(url), callback=self.parse_article_page, errback=self.request_failed, meta=meta
+        )
 
     def request_failed(self, failure: Failure) -> None:
-        """Tell the crawl's components (the frontier above all) that a request failed for good, and log it
-        as Scrapy would without an errback: download errors at ERROR, HTTP error statuses at INFO."""
+        """Count and log a request that failed for good (refusals as `refused/<kind>` at INFO, download
+        errors at ERROR, HTTP error statuses at INFO), say so loudly when it was a start URL, and tell the
+        crawl's components (the frontier above all)."""
         request = getattr(failure, "request", None)
-        if isinstance(failure.value, HttpError):
-            self.logger.info("Ignoring response %s: HTTP status code is not handled", failure.value.response)
-        elif not isinstance(failure.value, IgnoreRequest):
+        error = failure.value
+        refused = refusal_kind(error)
+        if refused is not None:
+            self.count(f"refused/{refused}")
+            self.logger.info("Refused %s: %s", request, describe(error))
+        elif isinstance(error, HttpError):
+            self.logger.info("Ignoring response %s: HTTP status code is not handled", error.response)
+        elif not isinstance(error, IgnoreRequest):
             self.logger.error("Error downloading %s: %s", request, failure.getErrorMessage())
-        if request is not None:
-            self.crawler.signals.send_catch_log(signal=request_failed, request=request, failure=failure)
+        if request is None:
+            return
+        if request.meta.get(CHAIN_START) and not isinstance(error, ListNotModified):
+            self.count("listing/start_failed")
+            self.logger.warning("start URL %s not fetched: %s", request.url, describe(error))
+        self.crawler.signals.send_catch_log(signal=request_failed, request=request, failure=failure)
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         self.count("listing/pages")

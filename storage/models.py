@@ -113,6 +113,9 @@ class CrawlRun(Base):
     log_path: Mapped[str | None] = mapped_column(String(1024))
     exit_code: Mapped[int | None] = mapped_column(Integer)  # the child's; negative = killed by that signal
     blocked: Mapped[int] = mapped_column(Integer, default=0)  # anti-bot answers (403 / 412 / 521 ...)
+    # Requests refused on purpose (robots.txt, the private-address guard, soft 404s, size limits ...).
+    refused: Mapped[int] = mapped_column(Integer, default=0)
+    refused_by_kind: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     errors_by_kind: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     note: Mapped[str | None] = mapped_column(Text)  # why the scheduler recorded the status it did
     # The process that owns the run while it is open (storage.liveness) and its last checkpoint: a run whose

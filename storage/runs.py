@@ -43,7 +43,17 @@ RUN_STATUSES = (
     "skipped",
 )
 # Requests refused on purpose (robots.txt, the private-address guard, challenge pages) are not errors.
-DELIBERATE_REFUSALS = frozenset({"IgnoreRequest", "PrivateAddressBlocked", "ChallengeBlocked"})
+DELIBERATE_REFUSALS = frozenset(
+    {
+        "IgnoreRequest",
+        "PrivateAddressBlocked",
+        "ChallengeBlocked",
+        "SoftNotFound",
+        "ListNotModified",
+        "DownloadCancelledError",  # over DOWNLOAD_MAXSIZE (counted as refused/too_large), or a shutdown
+        "NotSupported",  # file:, data: ... links (refused/unsupported_scheme)
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +166,8 @@ def _fill_stats(run: CrawlRun, stats: Mapping[str, Any]) -> None:
     run.errors = int(stats.get(RUN_COUNTERS["errors"], 0))
     run.errors_by_kind = errors_by_kind(stats)
     run.blocked = blocked_count(stats)
+    run.refused_by_kind = refusals_by_kind(stats)
+    run.refused = sum(run.refused_by_kind.values())
 
 
 def _fill_counters(run: CrawlRun, stats: Mapping[str, Any]) -> None:
@@ -274,6 +286,11 @@ def errors_by_kind(stats: Mapping[str, Any]) -> dict[str, int]:
         if kind is not None and int(value):
             kinds[kind] = kinds.get(kind, 0) + int(value)
     return kinds
+
+
+def refusals_by_kind(stats: Mapping[str, Any]) -> dict[str, int]:
+    """`refused/<kind>` stats as {kind: count}: requests refused on purpose (see crawler.refusals)."""
+    return {k.split("/", 1)[1]: int(v) for k, v in stats.items() if k.startswith("refused/") and int(v)}
 
 
 def blocked_count(stats: Mapping[str, Any]) -> int:

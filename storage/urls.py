@@ -6,8 +6,10 @@ Rules, each from something the target sites do:
 - the path: `.` / `..` segments resolved, repeated slashes collapsed (CMS templates print `//`),
   percent-escapes normalised (upper-case hex, unreserved characters decoded, raw non-ASCII encoded as
   UTF-8) so one path written three ways is one page;
-- tracking parameters (utm_*, spm, from, ...) dropped and the remaining query sorted; query bytes are kept
-  as they are (a GBK-encoded `%D6%D0` must not be decoded as UTF-8 and collapse with other values);
+- tracking parameters (utm_*, spm, from, ...) and session ids (`;jsessionid=` in the path, `JSESSIONID`,
+  `PHPSESSID`, `sid`, `sessionid`, `ASPSESSIONID*` ...) dropped and the remaining query sorted; parameters
+  that select content (`id`, `articleId`, `docid` ...) are kept; query bytes are kept as they are (a
+  GBK-encoded `%D6%D0` must not be decoded as UTF-8 and collapse with other values);
 - a trailing `index.html` / `index.htm` / `index.shtml` is the directory itself;
 - cdpf-style `<id>_mobile.htm` twins are the same article as `<id>.htm`;
 - `http` and `https` of the same host are one page: `url_key` carries no scheme.
@@ -33,8 +35,15 @@ TRACKING_PARAMETERS = frozenset(
         "share_from",
         "sharer_shareinfo",
         "sharer_shareinfo_first",
+        "_",  # jQuery's cache buster
     }
 )
+# Session ids: a crawler without cookies gets a new one on every page, so one article shows up under many.
+SESSION_PARAMETERS = frozenset(
+    {"jsessionid", "phpsessid", "sid", "sessionid", "session_id", "cfid", "cftoken", "zjsessionid"}
+)
+_SESSION_PREFIXES = ("aspsessionid",)
+_PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sessionid)=[^/?#]*", re.IGNORECASE)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _INDEX_FILE = re.compile(r"/index\.s?html?$")
 _MOBILE_TWIN = re.compile(r"_mobile(\.s?html?)$")
@@ -55,6 +64,17 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
+def without_session(url: str) -> str:
+    """`url` as it should be requested: session ids and tracking parameters removed, nothing else changed
+    (so one article linked with three session ids is fetched once)."""
+    parts = urlsplit(url.strip())
+    path = _PATH_SESSION.sub("", parts.path)
+    if not parts.query:
+        return urlunsplit((parts.scheme, parts.netloc, path, "", parts.fragment))
+    pairs = [pair for pair in parts.query.split("&") if not _dropped(pair.split("=", 1)[0])]
+    return urlunsplit((parts.scheme, parts.netloc, path, "&".join(pairs), parts.fragment))
+
+
 def url_key(url: str) -> str:
     """The scheme-less identity of a page: `//host[:port]/path?query`."""
     canonical = canonical_url(url)
@@ -72,7 +92,7 @@ def _host(hostname: str) -> str:
 
 
 def _path(path: str) -> str:
-    path = _normalise_escapes(quote(path or "/", safe=_PATH_SAFE))
+    path = _normalise_escapes(quote(_PATH_SESSION.sub("", path) or "/", safe=_PATH_SAFE))
     path = re.sub(r"/{2,}", "/", path)
     return _remove_dot_segments(path)
 
@@ -106,5 +126,15 @@ def _kept_parameters(query: str) -> list[tuple[str, str]]:
     return [
         (name, value)
         for name, value in parse_qsl(escaped, keep_blank_values=True, encoding="latin-1")
-        if not name.lower().startswith("utm_") and name.lower() not in TRACKING_PARAMETERS
+        if not _dropped(name)
     ]
+
+
+def _dropped(name: str) -> bool:
+    """A query parameter that never selects content: tracking, cache busting, session ids."""
+    lowered = name.lower()
+    return (
+        lowered.startswith(("utm_", *_SESSION_PREFIXES))
+        or lowered in TRACKING_PARAMETERS
+        or lowered in SESSION_PARAMETERS
+    )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from storage.urls import canonical_url, url_key
+from storage.urls import canonical_url, url_key, without_session
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,21 @@ def test_canonical_url_is_idempotent() -> None:
     for url in ("http://a.gov.cn/残联/a_mobile.htm?q=%d6%d0&b=1#x", "HTTPS://A.gov.cn:443//x/../index.html"):
         once = canonical_url(url)
         assert canonical_url(once) == once
+
+
+@pytest.mark.parametrize(
+    ("variant", "requested"),
+    [
+        ("http://a.gov.cn/art/5.html?sid=1", "http://a.gov.cn/art/5.html"),
+        ("http://a.gov.cn/art/5.html;jsessionid=0A1B2C3D", "http://a.gov.cn/art/5.html"),
+        ("http://a.gov.cn/a.jsp;JSESSIONID=X?id=5&utm_source=wx", "http://a.gov.cn/a.jsp?id=5"),
+        ("http://a.gov.cn/a.asp?ASPSESSIONIDQQCT=AB&docid=7", "http://a.gov.cn/a.asp?docid=7"),
+        ("http://a.gov.cn/a.php?PHPSESSID=zz&articleId=9&_=1701", "http://a.gov.cn/a.php?articleId=9"),
+        ("http://a.gov.cn/a.php?sessionid=1&b=2&a=1", "http://a.gov.cn/a.php?b=2&a=1"),
+    ],
+)
+def test_session_ids_and_tracking_are_dropped_but_content_parameters_kept(
+    variant: str, requested: str
+) -> None:
+    assert without_session(variant) == requested, "requested as found, minus the session"
+    assert url_key(variant) == url_key(requested), "one page in the archive"

@@ -193,6 +193,8 @@ def runs(args: argparse.Namespace) -> int:
                 r.articles_new,
                 r.articles_updated,
                 r.not_relevant,
+                r.blocked,
+                r.refused,
                 r.errors,
             )
             for r in recent_runs(session, args.limit, args.site)
@@ -209,6 +211,8 @@ def runs(args: argparse.Namespace) -> int:
                 "new",
                 "updated",
                 "not relevant",
+                "blocked",
+                "refused",
                 "errors",
             ],
             rows,

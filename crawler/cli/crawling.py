@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from crawler.cli import summary
 from crawler.cli.commands import archive_engine, close_dead
 from crawler.cli.crawling_args import iso_date
 from crawler.cli.parser import parse_overrides
 from crawler.cli.tables import render
-from crawler.pipelines.archive import UNAVAILABLE_STAT
 from crawler.runner import CrawlResult, project_settings, run_crawls
 from crawler.sites import extra_files_from_env, load_registry
 from storage.engine import data_dir, database_url_from_env
@@ -142,52 +142,16 @@ def demo(args: argparse.Namespace) -> int:
     return 0 if all(r.ok for r in results) else 1
 
 
-_BUSY = {"site_busy": "another crawl of the site is running (see canlian runs)"}
-SUMMARY_COLUMNS = [
-    ("site", None),
-    ("responses", "downloader/response_count"),
-    ("article pages", "archive/pages"),
-    ("known, skipped", "incremental/skipped_known"),
-    ("new", "archive/new"),
-    ("updated", "archive/updated"),
-    ("unchanged", "archive/unchanged"),
-    ("duplicate", "archive/duplicate"),
-    ("not relevant", "archive/not_relevant"),
-    ("no article", "archive/no_article"),
-    ("errors", "errors/total"),
-]
-
-
-def summary_rows(results: Sequence[CrawlResult]) -> list[list[object]]:
-    rows: list[list[object]] = []
-    for result in results:
-        counts = [int(result.stats.get(key, 0)) for _, key in SUMMARY_COLUMNS[1:] if key]
-        rows.append([result.site_key, *counts])
-    return rows
-
-
 def print_summary(results: Sequence[CrawlResult], args: argparse.Namespace) -> None:
-    rows = summary_rows(results)
-    print(render([name for name, _ in SUMMARY_COLUMNS], rows))
+    print(summary.table(results))
     for result in results:
-        if not result.ok:
-            why = result.stats.get(UNAVAILABLE_STAT) or _BUSY.get(result.finish_reason, "")
-            print(
-                f"! {result.site_key}: crawl ended with {result.finish_reason!r}"
-                + (f": {why}" if why else "")
-            )
-    new = sum(int(r.stats.get("archive/new", 0)) + int(r.stats.get("archive/duplicate", 0)) for r in results)
+        for line in summary.notes(result):
+            print(line)
     engine = archive_engine(args)
     with Session(engine) as session:
         totals = archive_totals(session)
     engine.dispose()
-    held = sum(t.articles for t in totals)
-    if new == 0:
-        print(
-            f"\nNo new articles: the archive already held everything the lists show ({held} articles in all)."
-        )
-    else:
-        print(f"\n{new} new articles this run; the archive holds {held} articles from {len(totals)} sites.")
+    print("\n" + summary.footer(results, totals))
 
 
 def print_sample_search(args: argparse.Namespace) -> None:

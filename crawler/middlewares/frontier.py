@@ -33,6 +33,7 @@ from twisted.python.failure import Failure
 from crawler.archive_writer import ArchiveWriter
 from crawler.middlewares.dry_run import WouldFetch
 from crawler.middlewares.incremental import ListNotModified, header_text
+from crawler.refusals import describe
 from crawler.request_kinds import ARTICLE, CHAIN, GUESSED, KIND, LIST, LIST_ARTICLES, request_failed
 from storage.errors import ArchiveUnavailable
 from storage.frontier import (
@@ -128,10 +129,10 @@ class CrawlFrontier:
     def request_failed(self, request: Request, failure: Failure) -> None:
         kind = request.meta.get(KIND)
         if kind == LIST and not _ends_the_list(request, failure):
-            self.failed_chains.setdefault(request.meta.get(CHAIN, ""), _describe(failure))
+            self.failed_chains.setdefault(request.meta.get(CHAIN, ""), describe(failure.value))
             self.inc("listing/failed")
         elif kind == ARTICLE and not self.read_only and not isinstance(failure.value, WouldFetch):
-            site_key, url, why, now = self.site_key, request.url, _describe(failure), datetime.now(UTC)
+            site_key, url, why, now = self.site_key, request.url, describe(failure.value), datetime.now(UTC)
             self._write(lambda session: record_failure(session, site_key, url, why, now))
             self.inc("frontier/failed_attempts")
 
@@ -200,10 +201,3 @@ def _ends_the_list(request: Request, failure: Failure) -> bool:
         return True
     response = getattr(failure.value, "response", None)
     return bool(request.meta.get(GUESSED)) and response is not None and response.status in (404, 410)
-
-
-def _describe(failure: Failure) -> str:
-    response = getattr(failure.value, "response", None)
-    if response is not None:
-        return f"HTTP {response.status}"
-    return f"{type(failure.value).__name__}: {failure.getErrorMessage()}"[:300]

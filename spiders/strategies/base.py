@@ -9,6 +9,7 @@ from urllib.parse import urljoin
 from lxml import html as lxml_html
 
 from crawler.sites import Site
+from storage.urls import without_session
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,8 @@ def links(page_url: str, text: str) -> list[tuple[str, str]]:
     for anchor in root.iter("a"):
         href = (anchor.get("href") or "").strip()
         if href and not href.startswith(("javascript:", "mailto:", "#")):
-            found.append((urljoin(page_url, href), anchor.text_content().strip()))
+            # Session ids and tracking parameters off: one article linked three ways is one URL.
+            found.append((without_session(urljoin(page_url, href)), anchor.text_content().strip()))
     return found
 
 

@@ -4,7 +4,8 @@
 - `list_walks`: when each list chain of a site was last walked to its end (paging stops early only at
   articles archived before then).
 - `site_locks`: one crawl of a site at a time, taken over when its holder process is dead.
-- `crawl_runs.process` / `heartbeat_at`: who owns an open run and when it last checkpointed.
+- `crawl_runs.process` / `heartbeat_at`: who owns an open run and when it last checkpointed;
+  `refused` / `refused_by_kind`: requests refused on purpose, by kind.
 - `story_merges`: stories joined because a later copy matched both.
 - `list_pages` is emptied: validators saved before finished walks were tracked may come from walks that
   never finished (a 304 on such a page hid the rest of its list for good). The next crawl makes plain GETs.
@@ -66,11 +67,18 @@ def upgrade() -> None:
     op.create_index(op.f("ix_story_merges_into_story_id"), "story_merges", ["into_story_id"], unique=False)
     op.add_column("crawl_runs", sa.Column("process", sa.String(length=512), nullable=True))
     op.add_column("crawl_runs", sa.Column("heartbeat_at", storage.types.UTCDateTime(), nullable=True))
+    op.add_column("crawl_runs", sa.Column("refused", sa.Integer(), nullable=False, server_default="0"))
+    op.add_column(
+        "crawl_runs",
+        sa.Column("refused_by_kind", sa.JSON(), nullable=False, server_default=sa.text("'{}'")),
+    )
     op.execute("DELETE FROM list_pages")
 
 
 def downgrade() -> None:
     with op.batch_alter_table("crawl_runs") as batch:
+        batch.drop_column("refused_by_kind")
+        batch.drop_column("refused")
         batch.drop_column("heartbeat_at")
         batch.drop_column("process")
     op.drop_index(op.f("ix_story_merges_into_story_id"), table_name="story_merges")
