@@ -79,3 +79,24 @@ def test_garbage_never_raises(seed: int) -> None:
 def test_deeply_nested_markup_does_not_raise() -> None:
     html = "<html><head><title>深层嵌套</title></head><body>" + "<div>" * 5000 + "正文" * 50 + "</div>" * 5000
     assert isinstance(extract(html.encode(), URL), Article | NoArticle)
+
+
+def _nested(depth: int) -> bytes:
+    paragraph = "<p>" + "区残联今天发放两项补贴，共计一百万元，惠及全区残疾人。" * 5 + "</p>"
+    return (
+        "<html><head><title>深层嵌套页面的正文</title></head><body>"
+        + "<div>" * depth
+        + paragraph
+        + "</div>" * depth
+        + "</body></html>"
+    ).encode()
+
+
+def test_content_nested_hundreds_of_elements_deep_is_kept() -> None:
+    result = extract(_nested(600), "http://example.invalid/a.html")
+    assert isinstance(result, Article) and "两项补贴" in result.body
+
+
+def test_a_page_nested_beyond_our_limit_is_refused_by_name() -> None:
+    result = extract(_nested(3000), "http://example.invalid/a.html")
+    assert isinstance(result, NoArticle) and result.reason is NoArticleReason.TOO_DEEP

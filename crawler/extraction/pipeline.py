@@ -13,7 +13,7 @@ from crawler.extraction.bylines import dateline_byline
 from crawler.extraction.chrome import Stripped, strip_chrome
 from crawler.extraction.context import Context, read_context
 from crawler.extraction.decoding import DecodedPage, decode_html
-from crawler.extraction.dom import parse_html, read_meta
+from crawler.extraction.dom import check_limits, parse_html, read_meta
 from crawler.extraction.media import find_attachments, split_images
 from crawler.extraction.model import Article, Attachment, Image, NoArticle, NoArticleReason
 from crawler.extraction.render import render_blocks
@@ -22,6 +22,7 @@ from crawler.extraction.titles import pick_title
 # Bump whenever a change alters output for the same input: `canlian reextract` keys on it.
 EXTRACTOR_VERSION = "canlian-extract/1.1"  # 1.1: attachment sizes, dates in Chinese numerals
 _MAX_BAD_SHARE = 0.05
+MAX_TEXT_CHARS = 20_000_000  # decoded characters; the crawl's download limit is 32 MB
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -36,9 +37,15 @@ def extract(raw: bytes, url: str, headers: Mapping[str, str] | None = None) -> A
     refused = gate.check_text(page.text)
     if refused is not None:
         return refused
+    if len(page.text) > MAX_TEXT_CHARS:
+        return NoArticle(NoArticleReason.TOO_LARGE, f"{len(page.text)} characters (limit {MAX_TEXT_CHARS})")
     tree = parse_html(page.text)
     if tree is None:
         return NoArticle(NoArticleReason.NOT_HTML, "no HTML document")
+    beyond = check_limits(tree)
+    if beyond is not None:
+        reason = NoArticleReason.TOO_DEEP if "deep" in beyond else NoArticleReason.TOO_LARGE
+        return NoArticle(reason, beyond)
     return gate.check_challenge(tree, page.text, headers) or _extract_tree(tree, page, url)
 
 
