@@ -41,7 +41,7 @@ _BARE_OK = frozenset(
         "通讯员 摄影 发布时间 发布日期"
     )
 )
-_REPORTER_PREFIX = r"(?:本报|本网|本台|特约|见习|首席|融媒)?"
+_REPORTER_PREFIX = r"(?:本报|本网|本台|本文|特约|见习|首席|融媒)?"
 _FIELD_OF = {key: name for name, keys in _KEYS.items() for key in keys}
 _ALTERNATION = "|".join(re.escape(k) for k in sorted(_FIELD_OF, key=len, reverse=True))
 _KEY = re.compile(

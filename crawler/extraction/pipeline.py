@@ -16,7 +16,7 @@ from crawler.extraction.decoding import DecodedPage, decode_html
 from crawler.extraction.dom import check_limits, parse_html, read_meta
 from crawler.extraction.media import find_attachments, split_images
 from crawler.extraction.model import Article, Attachment, Image, NoArticle, NoArticleReason
-from crawler.extraction.render import render_blocks
+from crawler.extraction.render import render_page
 from crawler.extraction.titles import pick_title
 
 # Bump whenever a change alters output for the same input: `canlian reextract` keys on it.
@@ -54,8 +54,8 @@ def _extract_tree(tree: HtmlElement, page: DecodedPage, url: str) -> Article | N
     meta = read_meta(tree, page.text)
     title = pick_title(tree, meta)
     body_element = tree.find("body")
-    page_blocks = render_blocks(body_element if body_element is not None else tree, base_url)
-    source = find_body(tree, base_url, page_blocks)
+    page_blocks, elements = render_page(body_element if body_element is not None else tree, base_url)
+    source = find_body(tree, base_url, page_blocks, elements)
     lines, images = split_images(source.blocks)
     attachments = find_attachments(source.container, tree, base_url)
     refused = gate.check_list_page(source.blocks) if not images else None
