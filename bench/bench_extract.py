@@ -4,7 +4,8 @@
 
 Corpora, each scored separately, every tool on the same pages in one run:
 (a) own: the sample web's article pages (`--per-site` per site) and the golden pages of
-    tests/extraction_corpus, truth from the generator and the golden JSON files; the extractor was tuned on it.
+    tests/extraction_corpus, truth from the generator and the golden JSON files; the extractor was tuned
+    on it.
 (b) real, development: ../shared/realpages (when present) plus tests/realpages, minus the held-out ids; the
     extractor was tuned on these too. 74 cx-* bodies are another extractor's output (noisy truth).
 (c) real, held out: the ids in bench/extract_heldout.txt, drawn before tuning and never inspected.
@@ -32,8 +33,8 @@ from sampleweb import CHROME_MARKERS
 
 # The sample web's markers plus the chrome named in the extraction issue (forum, blog and portal widgets).
 _ISSUE_MARKERS = (
-    "当前位置 扫一扫 返回顶部 相关新闻 相关阅读 相关文章 相关链接 公网安备 免责声明 网站地图 版权所有 登录 注册 "
-    "联系我们 打印本页 关闭窗口 上一篇 下一篇 责任编辑 发表评论 网友评论 分享到"
+    "当前位置 扫一扫 返回顶部 相关新闻 相关阅读 相关文章 相关链接 公网安备 免责声明 网站地图 版权所有 "
+    "登录 注册 联系我们 打印本页 关闭窗口 上一篇 下一篇 责任编辑 发表评论 网友评论 分享到"
 )
 MARKERS = tuple(dict.fromkeys((*CHROME_MARKERS, *_ISSUE_MARKERS.split())))
 _EMPTY = 20
