@@ -55,11 +55,14 @@ def test_no_article_reasons(raw: bytes, headers: dict[str, str] | None, reason: 
     assert _reason(raw, headers) is reason
 
 
-def test_no_title() -> None:
+def test_a_page_without_any_title_still_gives_its_body() -> None:
     html = (
         "<html><body><div id='zoom'><p>" + "残疾人康复服务覆盖率稳步提高。" * 5 + "</p></div></body></html>"
     )
-    assert _reason(html.encode()) is NoArticleReason.NO_TITLE
+    result = extract(html.encode(), URL)
+    assert isinstance(result, Article)
+    assert result.title == "残疾人康复服务覆盖率稳步提高"
+    assert result.body == "残疾人康复服务覆盖率稳步提高。" * 5
 
 
 def test_ruishu_script_on_a_real_page_is_not_a_challenge() -> None:

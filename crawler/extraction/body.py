@@ -18,7 +18,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 
-from crawler.extraction.candidates import densest_block
+from crawler.extraction.candidates import counts_as_prose, densest_block
 from crawler.extraction.density import is_prose, link_line, link_share, looks_like_list, prose_run
 from crawler.extraction.dom import element_text, link_density
 from crawler.extraction.render import Block, render_blocks
@@ -51,6 +51,7 @@ _MIN_CONTAINER_TEXT = 10
 _MAX_CONTAINER_LINKS = 0.5
 _SHORT_BLOCK = 15
 _AGREE = 0.8
+_TIE = 0.05
 _LIST_ITEMS = 2
 
 
@@ -121,7 +122,7 @@ def trafilatura_lines(tree: HtmlElement, url: str) -> list[str]:
 
 
 def _prose_texts(blocks: list[Block]) -> Counter[str]:
-    return Counter(_squash(b.text) for b in blocks if b.image is None and is_prose(b))
+    return Counter(_squash(b.text) for b in blocks if counts_as_prose(b))
 
 
 def agreement(first: list[Block], second: list[Block]) -> float:
@@ -139,7 +140,8 @@ def _medoid(candidates: list[BodySource]) -> BodySource:
     scores = [
         sum(agreement(c.blocks, other.blocks) for other in candidates if other is not c) for c in candidates
     ]
-    return candidates[scores.index(max(scores))]
+    best = max(scores)
+    return next(c for c, score in zip(candidates, scores, strict=True) if score >= best - _TIE)
 
 
 _ATTACHMENT_LINE = re.compile(r"附件|\.(?:pdf|docx?|xlsx?|wps|ofd|zip|rar)\b", re.I)

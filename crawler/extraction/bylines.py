@@ -26,8 +26,8 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "editor": _words("责任编辑 值班编辑 网络编辑 编辑 责编"),
     "correspondent": ("通讯员",),
     "tags": _words("标签 关键词 关键字"),
-    "date": _words("发布时间 发布日期 发表时间 发表日期 发稿时间 成文日期 日期 时间"),
-    "updated": _words("更新时间 修改时间 更新日期"),
+    "date": _words("发布时间 发布日期 发表时间 发表日期 发稿时间 成文日期 发表于 发布于 日期 时间"),
+    "updated": _words("更新时间 修改时间 更新日期 更新"),
     "original_title": ("原标题",),
     "ignore": _words(
         "浏览次数 阅读次数 访问次数 点击数 点击量 访问量 阅读量 浏览量 浏览 阅读 点击 字号 字体 分享到 分享 "
@@ -38,7 +38,7 @@ _KEYS: dict[str, tuple[str, ...]] = {
 _BARE_OK = frozenset(
     _words(
         "信息来源 文章来源 来源 稿源 作者 撰文 撰稿 执笔 文/图 图/文 记者 责任编辑 值班编辑 编辑 责编 "
-        "通讯员 摄影 发布时间 发布日期"
+        "通讯员 摄影 发布时间 发布日期 发表于 发布于"
     )
 )
 _REPORTER_PREFIX = r"(?:本报|本网|本台|本文|特约|见习|首席|融媒)?"
@@ -47,6 +47,7 @@ _ALTERNATION = "|".join(re.escape(k) for k in sorted(_FIELD_OF, key=len, reverse
 _KEY = re.compile(
     rf"(?:(?<=[\s|丨｜/，,;；])|^)(?P<bare>{_REPORTER_PREFIX}(?:{_ALTERNATION}))(?=\s+\S)"
     rf"|(?P<colon>{_REPORTER_PREFIX}(?:{_ALTERNATION}))\s*[:：]"
+    r"|(?:(?<=[\s|丨｜，,;；])|^)(?P<slash>文|图|摄影|摄)\s*/(?=\s*\S)"  # 文/李静 图/赵刚
 )
 _BRACKETS = str.maketrans(dict.fromkeys("【】[]（）()《》", " "))
 _SEPARATORS = re.compile(r"^[\s|丨｜/，,;；:：·•\-—_]*$")
@@ -92,6 +93,8 @@ def _mask_dates(line: str) -> tuple[str, list[tuple[int, FoundDate]]]:
 
 def _key_of(match: re.Match[str]) -> tuple[str, bool]:
     """Field name of a key match, and whether the match is acceptable."""
+    if match.group("slash"):
+        return ("author" if match.group("slash") == "文" else "ignore"), True
     word = match.group("bare") or match.group("colon")
     stem = re.sub(rf"^{_REPORTER_PREFIX}", "", word) or word
     if match.group("bare") and stem not in _BARE_OK:
@@ -171,3 +174,25 @@ def dateline_byline(line: str) -> Byline | None:
         return None
     byline = parse_byline(match.group(1))
     return byline if byline.is_metadata and (byline.authors or byline.correspondents) else None
+
+
+# ……的托养补助。（周雨桐） / （记者 张三） : a credit in brackets closing the last paragraph.
+_CLOSING = re.compile(r"[（(]\s*([^（）()]{2,30}?)\s*[）)]\s*$")
+_CLOSING_NAME = re.compile(r"^[\u4e00-\u9fff]{2,3}(?:[\s、，,][\u4e00-\u9fff]{2,3}){0,2}$")
+_NOT_A_NAME = frozenset(
+    ("待续", "未完", "全文完", "组图", "图文", "附图", "资料图", "图片", "视频", "原创", "转载", "完")
+)
+
+
+def closing_byline(line: str) -> Byline | None:
+    """Names credited in brackets at the very end of the body; the line itself stays in the body."""
+    match = _CLOSING.search(line)
+    if match is None:
+        return None
+    inner = match.group(1).strip()
+    byline = parse_byline(inner)
+    if byline.is_metadata and (byline.authors or byline.correspondents):
+        return byline
+    if _CLOSING_NAME.match(inner) and inner not in _NOT_A_NAME and not inner.endswith(("摄", "图")):
+        return Byline(authors=split_names(inner), is_metadata=True)
+    return None

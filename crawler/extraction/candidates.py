@@ -17,14 +17,15 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
+from crawler.extraction.chrome import is_chrome_anywhere
 from crawler.extraction.density import is_prose
 from crawler.extraction.render import Block
 
 # Class and id words of page furniture, at the start of a word (related-news, comment_list, footer, nav_top).
 _FURNITURE = re.compile(
-    r"(?:^|[\s_\-])(?:comment|reply|footer|foot|sidebar|side|related|relate|recommend|share|nav|menu|"
-    r"breadcrumb|crumb|copyright|login|banner|hot|rank|pager|paging|tool|ad|ads|advert|link|friend|"
-    r"pl|ping|xgxw|xgwz|tj)(?![a-z])",
+    r"(?:^|[\s_\-])(?:comment|reply|footer|sidebar|related|relate|recommend|share|breadcrumb|crumb|"
+    r"copyright|login|banner|advert|paging|pager|friend|rank|menu|nav"
+    r"|(?:ad|ads|pl|tj|hot|side|foot|tools?|links?|xgxw|xgwz)(?![a-z]))",
     re.I,
 )
 # Words that mark an article container; they win over a furniture word on the same element.
@@ -58,6 +59,13 @@ class Candidate:
     prose: int
 
 
+def counts_as_prose(block: Block) -> bool:
+    """Prose that tells where the article is: no headings, no chrome lines (breadcrumbs, footers)."""
+    return (
+        block.image is None and not block.heading and is_prose(block) and not is_chrome_anywhere(block.text)
+    )
+
+
 def _is_furniture(element: HtmlElement) -> bool:
     names = f"{element.get('class') or ''} {element.get('id') or ''}"
     return bool(names.strip()) and bool(_FURNITURE.search(names)) and not _ARTICLE.search(names)
@@ -69,9 +77,11 @@ def _tallies(blocks: list[Block], furniture: set[int], parents: dict[int, int]) 
         for outer, inner in zip((0, *block.path), block.path, strict=False):
             parents[inner] = outer
         size = len(block.text.replace(" ", ""))
-        inside_furniture = not furniture.isdisjoint(block.path)
-        prose = block.image is None and is_prose(block) and not inside_furniture
-        linked = size if inside_furniture else block.linked
+        # Furniture elements and chrome lines (breadcrumbs, footers, toolbars) count as links, whatever
+        # their punctuation; a heading is the article's, but no evidence of where its prose is.
+        furnishing = not furniture.isdisjoint(block.path) or is_chrome_anywhere(block.text)
+        prose = not furnishing and counts_as_prose(block)
+        linked = size if furnishing else block.linked
         for serial in (0, *block.path):
             tally = tallies.get(serial)
             if tally is None:

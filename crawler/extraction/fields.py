@@ -12,12 +12,13 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from htmldate import find_date
 from lxml.html import HtmlElement
 
 from crawler.extraction.bylines import Byline
-from crawler.extraction.dates import FoundDate, find_dates, parse_date, url_date
+from crawler.extraction.dates import SHANGHAI, FoundDate, find_dates, make_date, parse_date, url_date
 from crawler.extraction.names import split_names, split_tags
 
 LOGGER = logging.getLogger(__name__)
@@ -32,6 +33,9 @@ _EXTRA_KEYS = (
 )  # fmt: skip
 _SOURCE_KEY = re.compile(r"^(?:信息来源|文章来源|来源|稿源)\s*[:：]\s*")
 _JSON_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
+# Publishing platforms that fill the date in by script keep it as a Unix time in a page variable
+# (WeChat official accounts: `var ct = "1710921600"`).
+_SCRIPT_TIME = re.compile(r"""\bvar\s+(?:ct|create_time|publish_time)\s*=\s*["']?(\d{10})["']?""")
 
 
 @dataclass(slots=True)
@@ -104,6 +108,9 @@ def _structured_date(tree: HtmlElement, text: str) -> FoundDate | None:
     for match in _JSON_DATE.finditer(text):
         if found := parse_date(json.loads(f'"{match.group(1)}"')):
             return found
+    if script := _SCRIPT_TIME.search(text):
+        value = datetime.fromtimestamp(int(script.group(1)), SHANGHAI)
+        return FoundDate(value, script.group(1)) if make_date(value.year, value.month, value.day) else None
     return None
 
 
@@ -133,8 +140,9 @@ def _refine(day_only: FoundDate, byline: FoundDate | None) -> FoundDate:
 
 
 def choose_date(
-    meta: dict[str, str], bylines: list[Byline], url: str, tree: HtmlElement, page_text: str
+    meta: dict[str, str], bylines: list[Byline], url: str, tree: HtmlElement, page_text: str, html: str = ""
 ) -> FoundDate | None:
+    """`page_text` is the visible text without footers (to check a guess against), `html` the source."""
     for key in _META_DATES:
         if found := parse_date(meta.get(key)):
             return _refine(found, _byline_date(bylines))
@@ -142,7 +150,7 @@ def choose_date(
         _byline_date(bylines)
         or url_date(url)
         or _updated_date(bylines)
-        or _structured_date(tree, page_text)
+        or _structured_date(tree, html or page_text)
         or _verified_htmldate(tree, page_text)
     )
 

@@ -9,7 +9,7 @@ from lxml.html import HtmlElement
 
 from crawler.extraction import fields, gate
 from crawler.extraction.body import find_body
-from crawler.extraction.bylines import dateline_byline
+from crawler.extraction.bylines import closing_byline, dateline_byline
 from crawler.extraction.chrome import Stripped, strip_chrome
 from crawler.extraction.context import Context, read_context
 from crawler.extraction.decoding import DecodedPage, decode_html
@@ -17,7 +17,7 @@ from crawler.extraction.dom import check_limits, parse_html, read_meta
 from crawler.extraction.media import find_attachments, split_images
 from crawler.extraction.model import Article, Attachment, Image, NoArticle, NoArticleReason
 from crawler.extraction.render import render_page
-from crawler.extraction.titles import pick_title
+from crawler.extraction.titles import pick_title, title_from_first_line
 
 # Bump whenever a change alters output for the same input: `canlian reextract` keys on it.
 EXTRACTOR_VERSION = "canlian-extract/1.1"  # 1.1: attachment sizes, dates in Chinese numerals
@@ -65,7 +65,9 @@ def _extract_tree(tree: HtmlElement, page: DecodedPage, url: str) -> Article | N
     if not stripped.lines and not images and not attachments:
         return NoArticle(NoArticleReason.NO_MAIN_CONTENT, f"nothing left after chrome ({source.method})")
     if not title:
-        return NoArticle(NoArticleReason.NO_TITLE, "no ArticleTitle, heading or <title>")
+        title, stripped.lines = title_from_first_line(stripped.lines)
+    if not title:
+        return NoArticle(NoArticleReason.NO_TITLE, "no ArticleTitle, heading, <title> or text line")
     context = read_context(page_blocks, title, stripped.lines)
     return _assemble(tree, page, url, meta, title, stripped, context, images, attachments)
 
@@ -82,9 +84,10 @@ def _assemble(
     attachments: list[Attachment],
 ) -> Article:
     datelines = [b for line in stripped.lines[:2] if (b := dateline_byline(line)) is not None]
-    bylines = context.head + stripped.bylines + context.tail + datelines
+    closing = closing_byline(stripped.lines[-1]) if stripped.lines else None
+    bylines = context.head + stripped.bylines + context.tail + datelines + ([closing] if closing else [])
     people = fields.collect_people(bylines, meta)
-    date = fields.choose_date(meta, bylines, url, tree, context.visible_text or page.text)
+    date = fields.choose_date(meta, bylines, url, tree, context.visible_text or page.text, page.text)
     body = "\n".join(stripped.lines)
     return Article(
         url=url,
