@@ -19,7 +19,8 @@ from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 
 from crawler.extraction.candidates import counts_as_prose, densest_block
-from crawler.extraction.density import is_prose, link_line, link_share, looks_like_list, prose_run
+from crawler.extraction.anchor import after_title, starts_far_from, title_index
+from crawler.extraction.density import is_prose, link_line, link_share, looks_like_list, prose_run, text_chars
 from crawler.extraction.dom import element_text, link_density
 from crawler.extraction.render import Block, render_blocks
 
@@ -51,6 +52,8 @@ _MIN_CONTAINER_TEXT = 10
 _MAX_CONTAINER_LINKS = 0.5
 _SHORT_BLOCK = 15
 _AGREE = 0.8
+_MIN_UNDER_TITLE = 50
+_FEW_PROSE = 400
 _TIE = 0.05
 _LIST_ITEMS = 2
 
@@ -168,11 +171,25 @@ def trim_link_lists(blocks: list[Block]) -> list[Block]:
 
 
 def find_body(
-    tree: HtmlElement, url: str, page_blocks: list[Block], elements: list[HtmlElement]
+    tree: HtmlElement, url: str, page_blocks: list[Block], elements: list[HtmlElement], title: str = ""
 ) -> BodySource:
-    """The ensemble's choice (`choose_body`) without the link lists at its edges."""
-    source = choose_body(tree, url, page_blocks, elements)
+    """The ensemble's choice (`choose_body`), checked against the title's position, without the link lists
+    at its edges."""
+    source = anchored(choose_body(tree, url, page_blocks, elements), page_blocks, title)
     return BodySource(trim_link_lists(source.blocks), source.container, source.method)
+
+
+def anchored(source: BodySource, page_blocks: list[Block], title: str) -> BodySource:
+    """A body with little prose that starts far from the title gives way to the lines under the title
+    (a table of short cells has no prose for the scores to find)."""
+    title_at = title_index(page_blocks, title) if title else -1
+    if title_at < 0 or not starts_far_from(source.blocks, page_blocks, title_at):
+        return source
+    under_title = after_title(page_blocks, title_at)
+    prose = sum(len(b.text) for b in source.blocks if counts_as_prose(b))
+    if text_chars(under_title) >= _MIN_UNDER_TITLE and prose < _FEW_PROSE:
+        return BodySource(under_title, None, "after-title")
+    return source
 
 
 def choose_body(

@@ -167,12 +167,16 @@ _DATELINE = re.compile(
 )
 
 
+_CREDIT_KEY = re.compile(r"(记者|通讯员|实习生)(?=[\u4e00-\u9fff])")
+
+
 def dateline_byline(line: str) -> Byline | None:
     """Names credited in a dateline; the line itself stays in the body."""
     match = _DATELINE.match(line)
     if match is None:
         return None
-    byline = parse_byline(match.group(1))
+    # （记者钱伟）: the key runs straight into the name
+    byline = parse_byline(_CREDIT_KEY.sub(r"\1 ", match.group(1)))
     return byline if byline.is_metadata and (byline.authors or byline.correspondents) else None
 
 

@@ -55,7 +55,7 @@ def _extract_tree(tree: HtmlElement, page: DecodedPage, url: str) -> Article | N
     title = pick_title(tree, meta)
     body_element = tree.find("body")
     page_blocks, elements = render_page(body_element if body_element is not None else tree, base_url)
-    source = find_body(tree, base_url, page_blocks, elements)
+    source = find_body(tree, base_url, page_blocks, elements, title)
     lines, images = split_images(source.blocks)
     attachments = find_attachments(source.container, tree, base_url)
     refused = gate.check_list_page(source.blocks) if not images else None
