@@ -18,8 +18,8 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 
-from crawler.extraction.candidates import counts_as_prose, densest_block
 from crawler.extraction.anchor import after_title, starts_far_from, title_index
+from crawler.extraction.candidates import counts_as_prose, densest_block
 from crawler.extraction.density import is_prose, link_line, link_share, looks_like_list, prose_run, text_chars
 from crawler.extraction.dom import element_text, link_density
 from crawler.extraction.render import Block, render_blocks
