@@ -31,7 +31,8 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "original_title": ("原标题",),
     "ignore": _words(
         "浏览次数 阅读次数 访问次数 点击数 点击量 访问量 阅读量 浏览量 浏览 阅读 点击 字号 字体 分享到 分享 "
-        "打印 摄影 图片 图 审核 审校 校对 终审 初审 签发 索引号 文号 发文机关 发布机构 主题分类 视力保护色"
+        "打印 摄影 图片 图 审核 审校 校对 终审 初审 签发 索引号 文号 发文机关 发布机构 主题分类 视力保护色 "
+        "文章类型 信息类型 信息分类"
     ),
 }
 # Keys safe to recognise without a colon ("撰文 陈 曦"), when a space or bracket separates them.
@@ -51,6 +52,8 @@ _KEY = re.compile(
 )
 _BRACKETS = str.maketrans(dict.fromkeys("【】[]（）()《》", " "))
 _SEPARATORS = re.compile(r"^[\s|丨｜/，,;；:：·•\-—_]*$")
+# Toolbar words printed after a value on the same line: 来源：央视新闻客户端 举报
+_WIDGET_TAIL = re.compile(r"(?:\s+(?:举报|分享|收藏|纠错|打印|评论|我要纠错))+$")
 _BARE_SOURCE = re.compile(r"^[\u3400-\u9fffA-Za-z·]{2,20}$")
 _SENTENCE = re.compile(r"[。！？!?；]")
 _MAX_TITLE = 150
@@ -120,7 +123,7 @@ def _segments(masked: str) -> tuple[str, list[tuple[str, int, int]]]:
 
 def _assign(byline: Byline, name: str, value: str) -> bool:
     """Store one value; False when it is too long or sentence-like to be metadata."""
-    value = value.strip(" |丨｜/，,;；:：·•-—_")
+    value = _WIDGET_TAIL.sub("", value.strip(" |丨｜/，,;；:：·•-—_")).strip(" |丨｜/，,;；:：·•-—_")
     limit = _MAX_TITLE if name == "original_title" else _MAX_VALUE.get(name, 40)
     if len(value) > limit or _SENTENCE.search(value):
         return False

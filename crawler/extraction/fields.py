@@ -51,7 +51,7 @@ def _add(target: list[str], names: list[str]) -> None:
     target.extend(name for name in names if name not in target)
 
 
-def collect_people(bylines: list[Byline], meta: dict[str, str]) -> People:
+def collect_people(bylines: list[Byline], meta: dict[str, str], site_text: str = "") -> People:
     """Authors, editors, correspondents and tags from every byline, deduplicated in page order.
 
     Author and Keywords meta only fill in when no byline names authors or carries a 标签 line (an empty
@@ -63,15 +63,18 @@ def collect_people(bylines: list[Byline], meta: dict[str, str]) -> People:
         _add(people.correspondents, byline.correspondents)
         _add(people.tags, byline.tags)
         people.tags_seen = people.tags_seen or byline.tags_seen
-    people.authors = people.authors or meta_authors(meta)
+    people.authors = people.authors or meta_authors(meta, site_text)
     people.tags = people.tags if people.tags_seen else meta_tags(meta)
     return people
 
 
-def meta_authors(meta: dict[str, str]) -> list[str]:
-    """`<meta name="Author">` when it names people, not the site (many templates put the site there)."""
+def meta_authors(meta: dict[str, str], site_text: str = "") -> list[str]:
+    """`<meta name="Author">` when it names people, not the site (many templates put the site there):
+    a value that is the site name, or appears in `<title>` beside the article title (`site_text`), is not."""
     value = meta.get("author", "")
-    names = split_names(value) if value and value != meta.get("sitename") else []
+    site = {meta.get("sitename"), meta.get("og:site_name")}
+    is_site = value in site or (len(value) >= 2 and value in site_text)
+    names = split_names(value) if value and not is_site else []
     return names if names and all(len(n) <= 4 for n in names) else []
 
 

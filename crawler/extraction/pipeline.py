@@ -86,7 +86,8 @@ def _assemble(
     datelines = [b for line in stripped.lines[:2] if (b := dateline_byline(line)) is not None]
     closing = closing_byline(stripped.lines[-1]) if stripped.lines else None
     bylines = context.head + stripped.bylines + context.tail + datelines + ([closing] if closing else [])
-    people = fields.collect_people(bylines, meta)
+    site_text = (tree.findtext(".//title") or "").replace(title, " ")
+    people = fields.collect_people(bylines, meta, site_text)
     date = fields.choose_date(meta, bylines, url, tree, context.visible_text or page.text, page.text)
     body = "\n".join(stripped.lines)
     return Article(

@@ -26,6 +26,7 @@ _SITE_WORD = re.compile(
     re.I,
 )
 _MAX_SUFFIX = 25
+_MAX_COLUMN = 6
 _HEADING_XPATH = (
     "//h1 | //h2 | //h3 | //*[@id='Title' or @id='title' or @id='content_h3' or @id='ArticleTitle']"
     " | //*[contains(@class, 'title') or contains(@class, 'Title') or contains(@class, 'tit')]"
@@ -39,15 +40,18 @@ def strip_original(title: str) -> str:
 def strip_site_suffix(title: str, site_names: tuple[str, ...] = ()) -> str:
     """Remove trailing `<sep> site name` segments, repeatedly (--时政--人民网 has two)."""
     title = clean_space(title)
-    while True:
+    site_separator = ""  # once a site name is cut, short segments before it with its separator are its
+    while True:  # columns: 曹方新碟发布会……_大陆新闻_娱乐_腾讯网
         parts = list(_SEPARATOR.finditer(title))
         if not parts:
             return title
         last = parts[-1]
         head, suffix = title[: last.start()].strip(), title[last.end() :].strip()
         is_site = bool(_SITE_WORD.search(suffix)) or suffix in site_names or not suffix
-        if len(head) < 4 or len(suffix) > _MAX_SUFFIX or not is_site:
+        is_column = last.group(0).strip() == site_separator and len(suffix) <= _MAX_COLUMN
+        if len(head) < 4 or len(suffix) > _MAX_SUFFIX or not (is_site or is_column):
             return title
+        site_separator = last.group(0).strip()
         title = head
 
 
