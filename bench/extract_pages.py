@@ -7,6 +7,7 @@ see its README) and from the copies in `tests/realpages` (the same layout), dedu
 
 from __future__ import annotations
 
+import gzip
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -98,8 +99,9 @@ def real_pages(dirs: tuple[Path, ...] = REAL_DIRS) -> tuple[list[Page], list[Pag
     for folder in dirs:
         for truth_path in sorted((folder / "truth").glob("*.json")):
             page_id = truth_path.stem
-            page_path = folder / "pages" / f"{page_id}.html"
-            if page_id in seen or not page_path.exists():
+            paths = [folder / "pages" / f"{page_id}{suffix}" for suffix in (".html", ".html.gz")]
+            page_path = next((path for path in paths if path.exists()), None)
+            if page_id in seen or page_path is None:
                 continue
             seen[page_id] = _real_page(page_id, page_path, json.loads(truth_path.read_text()))
     pages = sorted(seen.values(), key=lambda page: page.name)
@@ -111,10 +113,11 @@ def _real_page(page_id: str, page_path: Path, truth: dict[str, Any]) -> Page:
     url = truth.get("url") or f"http://realpages.invalid/{page_id}.html"
     body = tuple(line for line in truth["body"].splitlines() if line.strip())
     published = truth.get("published")
+    raw = page_path.read_bytes()
     return Page(
         page_id,
         url,
-        page_path.read_bytes(),
+        gzip.decompress(raw) if page_path.suffix == ".gz" else raw,
         {},
         Truth(body, truth.get("title"), published is not None, _day(published), authors=()),
     )
