@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bench.extract_pages import HELD_OUT, Page, Truth, corpus_pages, real_pages, sample_pages
-from bench.extract_tools import EXTRACTORS, OURS, PLAIN, Output
+from bench.extract_tools import CONSULTED, EXTRACTORS, OURS, PLAIN, Output
 from crawler.extraction.dates import SHANGHAI
 from sampleweb import CHROME_MARKERS
 
@@ -165,15 +165,19 @@ HEADER = (
 def report(title: str, pages: list[Page], repeat: int, worst: int) -> None:
     print(f"\n### {title}: {len(pages)} pages\n\n{HEADER}")
     scores: dict[str, Score] = {}
+    consulted = 0
     for name, tool in EXTRACTORS.items():
         try:
+            CONSULTED.calls = 0
             scores[name] = measure(tool, pages, repeat)
+            consulted = CONSULTED.calls // repeat if name == OURS else consulted
         except ImportError as err:  # baselines are optional: `pip install -r requirements-bench.txt`
             print(f"| {name} | not installed ({err.name}): pip install -r requirements-bench.txt |")
     count_empty(scores)
     reference = scores[PLAIN].seconds if PLAIN in scores else 0.0
     for name, score in scores.items():
         print(row(name, score, reference), flush=True)
+    print(f"\nOurs consulted trafilatura (cheap candidates disagreed) on {consulted} of {len(pages)} pages.")
     if worst and OURS in scores:
         print_worst(pages, scores, worst)
 

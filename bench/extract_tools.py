@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 
 import trafilatura
-from lxml.html import fromstring
+from lxml.html import HtmlElement, fromstring
 from trafilatura.metadata import Document as TrafilaturaDocument
 
 from bench.extract_pages import Page
-from crawler.extraction import decode_html, extract
+from crawler.extraction import body, decode_html, extract
 from crawler.extraction.dates import SHANGHAI, parse_date
 from crawler.extraction.model import Article
 from crawler.extraction.render import render_blocks
@@ -42,6 +42,25 @@ def _day(value: str | None) -> date | None:
 
 def _names(value: str | None) -> tuple[str, ...]:
     return tuple(name for name in _NAME_SPLIT.split(value or "") if name)
+
+
+@dataclass(slots=True)
+class Consulted:
+    """How often our extractor ran its costly candidate (trafilatura), counted around the real function."""
+
+    calls: int = 0
+
+
+CONSULTED = Consulted()
+_trafilatura_lines = body.trafilatura_lines
+
+
+def _counting_trafilatura_lines(tree: HtmlElement, url: str) -> list[str]:
+    CONSULTED.calls += 1
+    return _trafilatura_lines(tree, url)
+
+
+body.trafilatura_lines = _counting_trafilatura_lines
 
 
 def ours(page: Page) -> Output:

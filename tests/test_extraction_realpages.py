@@ -26,8 +26,23 @@ NOTES = {
     for line in (ROOT / "INDEX.tsv").read_text().splitlines()[1:]
 }
 # Chrome that must never reach a body (unless the true body has it).
-MARKERS = ("上一篇", "下一篇", "相关新闻", "相关阅读", "关闭窗口", "打印本页", "联系我们", "版权所有", "当前位置",
-           "网友评论", "发表评论", "责任编辑", "分享到", "返回顶部", "ICP")  # fmt: skip
+MARKERS = (
+    "上一篇",
+    "下一篇",
+    "相关新闻",
+    "相关阅读",
+    "关闭窗口",
+    "打印本页",
+    "联系我们",
+    "版权所有",
+    "当前位置",
+    "网友评论",
+    "发表评论",
+    "责任编辑",
+    "分享到",
+    "返回顶部",
+    "ICP",
+)
 
 
 def _bag(text: str) -> Counter[str]:

@@ -9,7 +9,7 @@ from lxml.html import HtmlElement
 
 from crawler.extraction import fields, gate
 from crawler.extraction.body import find_body
-from crawler.extraction.bylines import closing_byline, dateline_byline
+from crawler.extraction.bylines import Byline, closing_byline, dateline_byline
 from crawler.extraction.chrome import Stripped, strip_chrome
 from crawler.extraction.context import Context, read_context
 from crawler.extraction.decoding import DecodedPage, decode_html
@@ -20,7 +20,10 @@ from crawler.extraction.render import render_page
 from crawler.extraction.titles import pick_title, title_from_first_line
 
 # Bump whenever a change alters output for the same input: `canlian reextract` keys on it.
-EXTRACTOR_VERSION = "canlian-extract/1.1"  # 1.1: attachment sizes, dates in Chinese numerals
+# 1.1: attachment sizes, dates in Chinese numerals. 1.2: the ensemble body finder (densest block, prose run,
+# trafilatura on disagreement, the title as anchor), titles without a title tag, more date, byline and
+# chrome shapes of real pages, UTC meta dates shown in Beijing time, huge_tree with our own limits.
+EXTRACTOR_VERSION = "canlian-extract/1.2"
 _MAX_BAD_SHARE = 0.05
 MAX_TEXT_CHARS = 20_000_000  # decoded characters; the crawl's download limit is 32 MB
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -83,9 +86,7 @@ def _assemble(
     images: list[Image],
     attachments: list[Attachment],
 ) -> Article:
-    datelines = [b for line in stripped.lines[:2] if (b := dateline_byline(line)) is not None]
-    closing = closing_byline(stripped.lines[-1]) if stripped.lines else None
-    bylines = context.head + stripped.bylines + context.tail + datelines + ([closing] if closing else [])
+    bylines = _bylines(stripped, context)
     site_text = (tree.findtext(".//title") or "").replace(title, " ")
     people = fields.collect_people(bylines, meta, site_text)
     date = fields.choose_date(meta, bylines, url, tree, context.visible_text or page.text, page.text)
@@ -109,6 +110,13 @@ def _assemble(
         extractor_version=EXTRACTOR_VERSION,
         extra=fields.extra_fields(meta, bylines),
     )
+
+
+def _bylines(stripped: Stripped, context: Context) -> list[Byline]:
+    """Every byline in page order: above the body, removed from it, below it, and credits inside it."""
+    datelines = [b for line in stripped.lines[:2] if (b := dateline_byline(line)) is not None]
+    closing = closing_byline(stripped.lines[-1]) if stripped.lines else None
+    return context.head + stripped.bylines + context.tail + datelines + ([closing] if closing else [])
 
 
 def _base_url(tree: HtmlElement, url: str) -> str:
