@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,6 +26,9 @@ HELD_OUT = frozenset(
     for line in (Path(__file__).with_name("extract_heldout.txt")).read_text().splitlines()
     if line.strip() and not line.startswith("#")
 )
+
+
+_AGREEMENT = re.compile(r"P=([\d.]+) R=([\d.]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +49,7 @@ class Page:
     raw: bytes
     headers: dict[str, str]
     truth: Truth
+    trusted: bool = True  # False for tool-made truth that disagrees with the page's own container
 
 
 def _day(value: str | None) -> date | None:
@@ -97,18 +102,35 @@ def real_pages(dirs: tuple[Path, ...] = REAL_DIRS) -> tuple[list[Page], list[Pag
     """(development pages, held-out pages) of every realpages folder found, each id once."""
     seen: dict[str, Page] = {}
     for folder in dirs:
+        notes = _index_notes(folder)
         for truth_path in sorted((folder / "truth").glob("*.json")):
             page_id = truth_path.stem
             paths = [folder / "pages" / f"{page_id}{suffix}" for suffix in (".html", ".html.gz")]
             page_path = next((path for path in paths if path.exists()), None)
             if page_id in seen or page_path is None:
                 continue
-            seen[page_id] = _real_page(page_id, page_path, json.loads(truth_path.read_text()))
+            truth = json.loads(truth_path.read_text())
+            seen[page_id] = _real_page(page_id, page_path, truth, _trusted(truth, notes.get(page_id, "")))
     pages = sorted(seen.values(), key=lambda page: page.name)
     return [p for p in pages if p.name not in HELD_OUT], [p for p in pages if p.name in HELD_OUT]
 
 
-def _real_page(page_id: str, page_path: Path, truth: dict[str, Any]) -> Page:
+def _index_notes(folder: Path) -> dict[str, str]:
+    index = folder / "INDEX.tsv"
+    rows = index.read_text().splitlines()[1:] if index.exists() else []
+    return {row.split("\t")[0]: row.split("\t")[-1] for row in rows}
+
+
+def _trusted(truth: dict[str, Any], note: str) -> bool:
+    """People's or the page's own truth; a tool's only where it agrees >= 0.8 with the page's container
+    (the INDEX.tsv note; 'no-container' pages cannot be checked and are left out)."""
+    if truth.get("truth_origin") != "tool-output":
+        return True
+    agreement = _AGREEMENT.search(note)
+    return agreement is not None and min(float(agreement.group(1)), float(agreement.group(2))) >= 0.8
+
+
+def _real_page(page_id: str, page_path: Path, truth: dict[str, Any], trusted: bool) -> Page:
     # The pages come without headers: the extractors see the bytes as stored, as a saved page would be.
     url = truth.get("url") or f"http://realpages.invalid/{page_id}.html"
     body = tuple(line for line in truth["body"].splitlines() if line.strip())
@@ -120,4 +142,5 @@ def _real_page(page_id: str, page_path: Path, truth: dict[str, Any]) -> Page:
         gzip.decompress(raw) if page_path.suffix == ".gz" else raw,
         {},
         Truth(body, truth.get("title"), published is not None, _day(published), authors=()),
+        trusted,
     )
