@@ -22,10 +22,13 @@ from crawler.extraction.density import is_prose
 from crawler.extraction.render import Block
 
 # Class and id words of page furniture, at the start of a word (related-news, comment_list, footer, nav_top).
+# Chinese templates often name them in pinyin: banquan (版权), mianze (免责), fenxiang (分享), pinglun (评论),
+# xiangguan (相关), tuijian (推荐), paihang (排行), youqing (友情链接), daohang (导航), yejiao / dibu (页脚).
 _FURNITURE = re.compile(
     r"(?:^|[\s_\-])(?:comment|reply|footer|sidebar|related|relate|recommend|share|breadcrumb|crumb|"
-    r"copyright|login|banner|advert|paging|pager|friend|rank|menu|nav"
-    r"|(?:ad|ads|pl|tj|hot|side|foot|tools?|links?|xgxw|xgwz)(?![a-z]))",
+    r"copyright|login|banner|advert|paging|pager|friend|rank|menu|nav|"
+    r"banquan|mianze|fenxiang|pinglun|xiangguan|tuijian|paihang|youqing|daohang|yejiao|dibu"
+    r"|(?:ad|ads|pl|tj|hot|side|foot|tools?|links?|xgxw|xgwz|bqsm)(?![a-z]))",
     re.I,
 )
 # Words that mark an article container; they win over a furniture word on the same element.
