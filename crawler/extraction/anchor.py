@@ -49,8 +49,9 @@ def after_title(blocks: list[Block], title_at: int) -> list[Block]:
     start = title_at + 1
     for index in range(start, min(len(blocks), start + _LEAD_IN)):
         block = blocks[index]
-        if block.image is None and (_stop(block) or parse_byline(block.text).is_metadata):
-            start = index + 1
+        if block.image is not None or not (_stop(block) or parse_byline(block.text).is_metadata):
+            break  # the first line that is neither toolbar nor byline starts the article
+        start = index + 1
     taken: list[Block] = []
     for index in range(start, len(blocks)):
         block = blocks[index]
