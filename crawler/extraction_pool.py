@@ -9,14 +9,51 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import signal
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from types import FrameType
 from typing import Any, ClassVar, TypeVar
+
+from crawler.extraction.model import Article, NoArticle, NoArticleReason
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
+
+
+class _OverTimeLimit(BaseException):
+    """Raised by the alarm inside a worker; a BaseException so no `except Exception` in the extractor or
+    a library it calls can swallow it."""
+
+
+def _on_alarm(_signum: int, _frame: FrameType | None) -> None:
+    raise _OverTimeLimit
+
+
+def run_limited(
+    seconds: float, function: Callable[..., Article | NoArticle], *args: Any
+) -> Article | NoArticle:
+    """`function(*args)` in a worker process, cut after `seconds` of wall time with a named NoArticle.
+
+    A SIGALRM timer interrupts the Python code of the extractor (and `re`, which checks for signals), so the
+    worker is free for the next page at once. Only for worker processes: signals need the main thread, and
+    the crawl's own main thread runs the reactor. `seconds <= 0` means no limit.
+    """
+    if seconds <= 0:
+        return function(*args)
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    try:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            return function(*args)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)  # an alarm firing in here is caught just below
+    except _OverTimeLimit:
+        return NoArticle(NoArticleReason.EXTRACTION_TIMEOUT, f"extraction took over {seconds:g} s")
+    finally:
+        signal.signal(signal.SIGALRM, previous)
 
 
 class ExtractionPool:

@@ -103,6 +103,7 @@ CANLIAN_SITES_FILES: list[str] = []  # extra registry files; CANLIAN_SITES_FILES
 # Extraction runs in worker processes so it never stalls the downloader on the reactor thread;
 # 0 extracts inline (tests, tiny crawls). Default: one worker per core.
 CANLIAN_EXTRACT_WORKERS = os.cpu_count() or 1
+CANLIAN_EXTRACT_TIMEOUT = 20.0  # seconds per page in a worker; over it: NoArticle extraction_timeout
 CANLIAN_WRITE_BATCH = 50  # pages per archive transaction (see crawler/pipelines/batching.py)
 CANLIAN_WRITE_BATCH_SECONDS = 1.0  # ... or sooner, so a slow crawl's pages never wait long
 CANLIAN_RUN_TRIGGER = "manual"  # manual | scheduled | catch-up | demo: recorded with the run

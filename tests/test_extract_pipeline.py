@@ -75,3 +75,34 @@ def test_a_worker_killed_mid_page_fails_only_that_page() -> None:
     extract.pool = DeadPool()  # type: ignore[assignment]
     result = asyncio.run(extract.process_item(item())).extraction
     assert isinstance(result, NoArticle) and result.reason is NoArticleReason.EXTRACTION_FAILED
+
+
+class InlinePool:
+    """Runs the submitted call at once in this (main) thread, where SIGALRM works as in a worker."""
+
+    def submit(self, function: Any, *args: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        future.set_result(function(*args))
+        return future
+
+
+def test_a_page_over_the_time_limit_is_refused_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    def never_ends(*_: Any) -> Article:
+        while True:
+            pass
+
+    monkeypatch.setattr(extract_module, "extract", never_ends)
+    crawler = get_crawler(settings_dict={"CANLIAN_EXTRACT_WORKERS": 1, "CANLIAN_EXTRACT_TIMEOUT": 0.2})
+    assert crawler.stats is not None
+    crawler.stats.open_spider()
+    extract = ExtractPipeline.from_crawler(crawler)
+    extract.pool = InlinePool()  # type: ignore[assignment]
+    page = asyncio.run(extract.process_item(item()))
+    result = page.extraction
+    assert isinstance(result, NoArticle) and result.reason is NoArticleReason.EXTRACTION_TIMEOUT
+    assert page.body, "the raw bytes stay on the item for the archive"
+    assert extract.stats is not None and extract.stats.get_value("extract/extraction_timeout") == 1
+
+
+def test_the_time_limit_defaults_to_twenty_seconds() -> None:
+    assert pipeline().timeout == 20.0

@@ -55,11 +55,14 @@ def test_no_article_reasons(raw: bytes, headers: dict[str, str] | None, reason: 
     assert _reason(raw, headers) is reason
 
 
-def test_no_title() -> None:
+def test_a_page_without_any_title_still_gives_its_body() -> None:
     html = (
         "<html><body><div id='zoom'><p>" + "残疾人康复服务覆盖率稳步提高。" * 5 + "</p></div></body></html>"
     )
-    assert _reason(html.encode()) is NoArticleReason.NO_TITLE
+    result = extract(html.encode(), URL)
+    assert isinstance(result, Article)
+    assert result.title == "残疾人康复服务覆盖率稳步提高"
+    assert result.body == "残疾人康复服务覆盖率稳步提高。" * 5
 
 
 def test_ruishu_script_on_a_real_page_is_not_a_challenge() -> None:
@@ -79,3 +82,24 @@ def test_garbage_never_raises(seed: int) -> None:
 def test_deeply_nested_markup_does_not_raise() -> None:
     html = "<html><head><title>深层嵌套</title></head><body>" + "<div>" * 5000 + "正文" * 50 + "</div>" * 5000
     assert isinstance(extract(html.encode(), URL), Article | NoArticle)
+
+
+def _nested(depth: int) -> bytes:
+    paragraph = "<p>" + "区残联今天发放两项补贴，共计一百万元，惠及全区残疾人。" * 5 + "</p>"
+    return (
+        "<html><head><title>深层嵌套页面的正文</title></head><body>"
+        + "<div>" * depth
+        + paragraph
+        + "</div>" * depth
+        + "</body></html>"
+    ).encode()
+
+
+def test_content_nested_hundreds_of_elements_deep_is_kept() -> None:
+    result = extract(_nested(600), "http://example.invalid/a.html")
+    assert isinstance(result, Article) and "两项补贴" in result.body
+
+
+def test_a_page_nested_beyond_our_limit_is_refused_by_name() -> None:
+    result = extract(_nested(3000), "http://example.invalid/a.html")
+    assert isinstance(result, NoArticle) and result.reason is NoArticleReason.TOO_DEEP

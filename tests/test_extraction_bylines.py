@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extraction.bylines import dateline_byline, parse_byline
+from crawler.extraction.bylines import closing_byline, dateline_byline, parse_byline
 from crawler.extraction.names import split_names, split_tags
 
 
@@ -102,3 +102,30 @@ def test_split_names(value: str, names: list[str]) -> None:
 
 def test_split_tags() -> None:
     assert split_tags("残联, 助残日、残联；康复") == ["残联", "助残日", "康复"]
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("2024-04-15 文/李 静 图/赵刚", ["李静"]),
+        ("来源：区融媒体中心 记者 王晓明", ["王晓明"]),
+        ("作者：刘美远 Melinda Liu", ["刘美远", "Melinda Liu"]),
+    ],
+)
+def test_author_shapes(line: str, authors: list[str]) -> None:
+    byline = parse_byline(line)
+    assert byline.is_metadata and byline.authors == authors
+
+
+def test_credit_closing_the_body_and_dateline_credit_without_space() -> None:
+    closing = closing_byline("……还可申请减免伙食费。（周雨桐）")
+    assert closing is not None and closing.authors == ["周雨桐"]
+    assert closing_byline("……未完。（待续）") is None
+    assert closing_byline("……活动现场。（张三 摄）") is None
+    credit = dateline_byline("人民网合肥11月8日电 （记者钱伟）安徽省司法厅日前出台……")
+    assert credit is not None and credit.authors == ["钱伟"]
+
+
+def test_trailing_toolbar_words_and_document_type_are_no_part_of_values() -> None:
+    assert parse_byline("2020-07-04 11:33:46 来源: 央视新闻客户端 举报").source == "央视新闻客户端"
+    assert parse_byline("发布时间：2025-06-03 来源：浙江监管局 文章类型：原创").source == "浙江监管局"

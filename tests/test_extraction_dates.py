@@ -104,3 +104,24 @@ def test_no_url_date(url: str) -> None:
 def test_same_day_compares_in_beijing_time() -> None:
     late_utc = datetime(2021, 6, 20, 17, 0, tzinfo=UTC)  # 01:00 on the 21st in Beijing
     assert same_day(late_utc, datetime(2021, 6, 21, tzinfo=SHANGHAI))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("更新：7/5/2005 9:23:57 PM", datetime(2005, 7, 5, 21, 23, 57, tzinfo=SHANGHAI)),
+        ("12/31/2005 12:05:00 AM", datetime(2005, 12, 31, 0, 5, tzinfo=SHANGHAI)),
+        ("25/12/2019", datetime(2019, 12, 25, tzinfo=SHANGHAI)),  # a first number over 12 is the day
+        ("2022-02-13 00:00:00:0", datetime(2022, 2, 13, tzinfo=SHANGHAI)),
+    ],
+)
+def test_us_and_odd_date_forms(text: str, expected: datetime) -> None:
+    assert find_dates(text)[0].value == expected
+
+
+def test_utc_and_beijing_offsets_are_shown_in_beijing_time_other_zones_kept() -> None:
+    utc = find_dates("2024-02-02T23:40:00Z")[0].value
+    assert utc.tzinfo is SHANGHAI and utc.isoformat() == "2024-02-03T07:40:00+08:00"
+    assert find_dates("2024-02-03T07:40:00+08:00")[0].value.tzinfo is SHANGHAI
+    tokyo = find_dates("2024-02-03T08:40:00+09:00")[0].value
+    assert tokyo.isoformat() == "2024-02-03T08:40:00+09:00" and same_day(tokyo, utc)

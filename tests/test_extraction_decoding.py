@@ -87,3 +87,20 @@ def test_latin1_header_default_is_not_trusted() -> None:
 
 def test_decode_counting_gives_up_past_the_limit() -> None:
     assert decode_counting(GBK_TEXT.encode("gbk"), "utf-8", limit=3) is None
+
+
+def test_many_bad_bytes_in_a_big_input_are_each_counted_once() -> None:
+    # Two megabytes with a bad byte every 16: the old decoder re-decoded the rest after each one.
+    chunk = "残联补贴ab".encode() + b"\xff"
+    raw = chunk * (2_000_000 // len(chunk))
+    page = decode_counting(raw, "utf-8", limit=len(raw))
+    assert page is not None
+    assert page.errors == raw.count(b"\xff")
+    assert page.text == ("残联补贴ab" + "\ufffd") * (2_000_000 // len(chunk))
+
+
+def test_random_bytes_decode_leniently_with_every_bad_byte_counted() -> None:
+    raw = bytes((i * 7919 + i // 3) % 256 for i in range(300_000))
+    page = decode_html(raw)
+    assert page.errors > 0 and len(page.text) > 0
+    assert page.text.count("\ufffd") <= page.errors

@@ -56,3 +56,5 @@ def test_golden_page(expected_path: Path) -> None:
 def test_corpus_covers_every_family() -> None:
     families = {p.parent.name for p in _cases()}
     assert {"hanweb", "trs", "cdpf", "republish", "legacy", "encoding", "dates", "nopage"} <= families
+    # the failure classes of real pages nobody here wrote (issue 14), one family each
+    assert {"notitle", "wechat", "wrapper", "chrome", "authors", "bodyrules", "tables"} <= families

@@ -7,7 +7,8 @@ from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
-from crawler.extraction_pool import ExtractionPool
+from crawler.extraction.model import NoArticle, NoArticleReason
+from crawler.extraction_pool import ExtractionPool, run_limited
 
 
 def _pid() -> int:
@@ -39,3 +40,28 @@ def test_a_dead_worker_fails_its_page_and_the_next_page_gets_a_new_pool() -> Non
         assert pool.submit(_pid).result(timeout=60) > 0
     finally:
         pool.release()
+
+
+def _forever() -> NoArticle:
+    while True:  # a page the extractor would never finish
+        pass
+
+
+def test_a_page_over_the_time_limit_is_cut_and_the_worker_goes_on() -> None:
+    pool = ExtractionPool.acquire(1)
+    try:
+        worker = pool.submit(_pid).result(timeout=60)
+        result = pool.submit(run_limited, 0.2, _forever).result(timeout=120)
+        assert isinstance(result, NoArticle) and result.reason is NoArticleReason.EXTRACTION_TIMEOUT
+        assert pool.submit(_pid).result(timeout=60) == worker, "the same worker serves the next page"
+        assert pool.submit(run_limited, 5.0, _quick).result(timeout=60) == NoArticle(NoArticleReason.EMPTY)
+    finally:
+        pool.release()
+
+
+def _quick() -> NoArticle:
+    return NoArticle(NoArticleReason.EMPTY)
+
+
+def test_no_limit_runs_the_function_as_is() -> None:
+    assert run_limited(0, _quick) == NoArticle(NoArticleReason.EMPTY)

@@ -84,3 +84,12 @@ def test_meta_values_are_read_case_insensitively() -> None:
     assert tree is not None
     meta = read_meta(tree, html)
     assert (meta["pubdate"], meta["contentsource"]) == ("2021-06-21", "中国残联")
+
+
+def test_content_hidden_until_a_script_runs_is_kept_a_hidden_menu_is_not() -> None:
+    article = "区残联举办残疾人电商直播技能培训班，来自全区各街道的学员参加培训。" * 8
+    tree = _tree(
+        f"<div style='visibility: hidden;'><p>{article}</p></div>"
+        "<div style='display:none'><a href='/1'>首页</a><a href='/2'>新闻</a></div>"
+    )
+    assert [b.text for b in render_blocks(tree, BASE)] == [article]

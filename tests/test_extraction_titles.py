@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.extraction.dom import parse_html, read_meta
-from crawler.extraction.titles import clean_title, pick_title
+from crawler.extraction.titles import clean_title, pick_title, title_from_first_line
 
 
 @pytest.mark.parametrize(
@@ -57,3 +57,25 @@ def test_title_tag_is_the_last_resort() -> None:
         _title("<html><head><title>残联工作简报-嘉兴在线</title></head><body><p>x</p></body></html>")
         == "残联工作简报"
     )
+
+
+def test_column_segments_after_a_site_suffix_go_too() -> None:
+    assert clean_title("曹方新碟发布会创意无限_大陆新闻_娱乐_腾讯网") == "曹方新碟发布会创意无限"
+    assert clean_title("金湖县_十三五_期间") == "金湖县_十三五_期间"
+
+
+def test_a_short_heading_that_opens_the_page_title_is_the_title() -> None:
+    tree = parse_html(
+        "<html><head><title>编者按_专题报道_某某市残联</title></head><body><h1>编者按</h1></body></html>"
+    )
+    assert tree is not None
+    assert pick_title(tree, {}) == "编者按"
+
+
+def test_a_page_without_any_title_takes_its_first_short_line() -> None:
+    title, rest = title_from_first_line(
+        ["县残联开展辅具适配上门服务", "3月12日上午，县残联组织康复专家上门评估。"]
+    )
+    assert (title, rest) == ("县残联开展辅具适配上门服务", ["3月12日上午，县残联组织康复专家上门评估。"])
+    title, rest = title_from_first_line(["县残联组织康复专家上门评估。后续将定期回访。"])
+    assert title == "县残联组织康复专家上门评估" and len(rest) == 1

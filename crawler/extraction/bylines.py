@@ -26,30 +26,34 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "editor": _words("责任编辑 值班编辑 网络编辑 编辑 责编"),
     "correspondent": ("通讯员",),
     "tags": _words("标签 关键词 关键字"),
-    "date": _words("发布时间 发布日期 发表时间 发表日期 发稿时间 成文日期 日期 时间"),
-    "updated": _words("更新时间 修改时间 更新日期"),
+    "date": _words("发布时间 发布日期 发表时间 发表日期 发稿时间 成文日期 发表于 发布于 日期 时间"),
+    "updated": _words("更新时间 修改时间 更新日期 更新"),
     "original_title": ("原标题",),
     "ignore": _words(
         "浏览次数 阅读次数 访问次数 点击数 点击量 访问量 阅读量 浏览量 浏览 阅读 点击 字号 字体 分享到 分享 "
-        "打印 摄影 图片 图 审核 审校 校对 终审 初审 签发 索引号 文号 发文机关 发布机构 主题分类 视力保护色"
+        "打印 摄影 图片 图 审核 审校 校对 终审 初审 签发 索引号 文号 发文机关 发布机构 主题分类 视力保护色 "
+        "文章类型 信息类型 信息分类"
     ),
 }
 # Keys safe to recognise without a colon ("撰文 陈 曦"), when a space or bracket separates them.
 _BARE_OK = frozenset(
     _words(
         "信息来源 文章来源 来源 稿源 作者 撰文 撰稿 执笔 文/图 图/文 记者 责任编辑 值班编辑 编辑 责编 "
-        "通讯员 摄影 发布时间 发布日期"
+        "通讯员 摄影 发布时间 发布日期 发表于 发布于"
     )
 )
-_REPORTER_PREFIX = r"(?:本报|本网|本台|特约|见习|首席|融媒)?"
+_REPORTER_PREFIX = r"(?:本报|本网|本台|本文|特约|见习|首席|融媒)?"
 _FIELD_OF = {key: name for name, keys in _KEYS.items() for key in keys}
 _ALTERNATION = "|".join(re.escape(k) for k in sorted(_FIELD_OF, key=len, reverse=True))
 _KEY = re.compile(
     rf"(?:(?<=[\s|丨｜/，,;；])|^)(?P<bare>{_REPORTER_PREFIX}(?:{_ALTERNATION}))(?=\s+\S)"
     rf"|(?P<colon>{_REPORTER_PREFIX}(?:{_ALTERNATION}))\s*[:：]"
+    r"|(?:(?<=[\s|丨｜，,;；])|^)(?P<slash>文|图|摄影|摄)\s*/(?=\s*\S)"  # 文/李静 图/赵刚
 )
 _BRACKETS = str.maketrans(dict.fromkeys("【】[]（）()《》", " "))
 _SEPARATORS = re.compile(r"^[\s|丨｜/，,;；:：·•\-—_]*$")
+# Toolbar words printed after a value on the same line: 来源：央视新闻客户端 举报
+_WIDGET_TAIL = re.compile(r"(?:\s+(?:举报|分享|收藏|纠错|打印|评论|我要纠错))+$")
 _BARE_SOURCE = re.compile(r"^[\u3400-\u9fffA-Za-z·]{2,20}$")
 _SENTENCE = re.compile(r"[。！？!?；]")
 _MAX_TITLE = 150
@@ -92,6 +96,8 @@ def _mask_dates(line: str) -> tuple[str, list[tuple[int, FoundDate]]]:
 
 def _key_of(match: re.Match[str]) -> tuple[str, bool]:
     """Field name of a key match, and whether the match is acceptable."""
+    if match.group("slash"):
+        return ("author" if match.group("slash") == "文" else "ignore"), True
     word = match.group("bare") or match.group("colon")
     stem = re.sub(rf"^{_REPORTER_PREFIX}", "", word) or word
     if match.group("bare") and stem not in _BARE_OK:
@@ -117,7 +123,7 @@ def _segments(masked: str) -> tuple[str, list[tuple[str, int, int]]]:
 
 def _assign(byline: Byline, name: str, value: str) -> bool:
     """Store one value; False when it is too long or sentence-like to be metadata."""
-    value = value.strip(" |丨｜/，,;；:：·•-—_")
+    value = _WIDGET_TAIL.sub("", value.strip(" |丨｜/，,;；:：·•-—_")).strip(" |丨｜/，,;；:：·•-—_")
     limit = _MAX_TITLE if name == "original_title" else _MAX_VALUE.get(name, 40)
     if len(value) > limit or _SENTENCE.search(value):
         return False
@@ -164,10 +170,36 @@ _DATELINE = re.compile(
 )
 
 
+_CREDIT_KEY = re.compile(r"(记者|通讯员|实习生)(?=[\u4e00-\u9fff])")
+
+
 def dateline_byline(line: str) -> Byline | None:
     """Names credited in a dateline; the line itself stays in the body."""
     match = _DATELINE.match(line)
     if match is None:
         return None
-    byline = parse_byline(match.group(1))
+    # （记者钱伟）: the key runs straight into the name
+    byline = parse_byline(_CREDIT_KEY.sub(r"\1 ", match.group(1)))
     return byline if byline.is_metadata and (byline.authors or byline.correspondents) else None
+
+
+# ……的托养补助。（周雨桐） / （记者 张三） : a credit in brackets closing the last paragraph.
+_CLOSING = re.compile(r"[（(]\s*([^（）()]{2,30}?)\s*[）)]\s*$")
+_CLOSING_NAME = re.compile(r"^[\u4e00-\u9fff]{2,3}(?:[\s、，,][\u4e00-\u9fff]{2,3}){0,2}$")
+_NOT_A_NAME = frozenset(
+    ("待续", "未完", "全文完", "组图", "图文", "附图", "资料图", "图片", "视频", "原创", "转载", "完")
+)
+
+
+def closing_byline(line: str) -> Byline | None:
+    """Names credited in brackets at the very end of the body; the line itself stays in the body."""
+    match = _CLOSING.search(line)
+    if match is None:
+        return None
+    inner = match.group(1).strip()
+    byline = parse_byline(inner)
+    if byline.is_metadata and (byline.authors or byline.correspondents):
+        return byline
+    if _CLOSING_NAME.match(inner) and inner not in _NOT_A_NAME and not inner.endswith(("摄", "图")):
+        return Byline(authors=split_names(inner), is_metadata=True)
+    return None

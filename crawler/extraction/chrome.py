@@ -40,6 +40,11 @@ _END_MARKER = re.compile(
     re.I,
 )
 
+_HARD_END = re.compile(
+    r"^(?:上一篇|下一篇|上一条|下一条)\s*[:：]|^(?:网友|发表|我要|全部|最新|热门|精彩)评论|^评论区|^跟贴|"
+    r"^已有\d+人(?:参与|评论)|^(?:登录|注册)\s*[|/]\s*(?:登录|注册)"
+)
+
 
 def _words(*chunks: str) -> tuple[str, ...]:
     return tuple(" ".join(chunks).split())
@@ -51,7 +56,7 @@ _WIDGETS = frozenset(
         "字体 字号 大 中 小 默认 标准 打印 打印本页 打印此页 打印正文 打印文章 关闭 关闭窗口 关闭本页",
         "返回顶部 返回 收藏 收藏本页 加入收藏 分享 纠错 我要纠错 保存 保存本页 视力保护色",
         "繁体 简体 繁 简 无障碍 无障碍浏览 长者模式 关怀版 放大 缩小 微信 微博 QQ空间 QQ",
-        "朋友圈 复制链接 听新闻 用手机看 T",
+        "朋友圈 复制链接 听新闻 用手机看 T 电脑版 手机版 触屏版 移动版 回复 引用 举报 只看该作者 返回列表",
     )
 )
 _WIDGET_SPLIT = re.compile(r"[\s【】\[\]()（）|丨｜:：/·•]+")
@@ -75,8 +80,14 @@ def _sentence(line: str) -> bool:
     return len(line) >= 20 and bool(_SENTENCE_END.search(line))
 
 
+# 论坛 › 助残交流 › 请问……？ : a breadcrumb, even when the page title at its end is a question.
+_BREADCRUMB = re.compile(r"^(?:[^>»›→。，]{1,20}[>»›→]){2,}[^。，]*$")
+
+
 def is_chrome_anywhere(line: str) -> bool:
     """Chrome wherever it stands; a full sentence is never chrome (市民扫一扫就能查到产地。)."""
+    if len(line) <= 160 and _BREADCRUMB.match(line):
+        return True
     if len(line) > 160 or _sentence(line):
         return False
     return bool(_ANYWHERE.search(line)) or is_widget_line(line) or sum(w in line for w in _NAV_WORDS) >= 2
@@ -100,14 +111,14 @@ def _same_text(line: str, title: str) -> bool:
 
 
 def _cut_at_end_marker(lines: list[str]) -> list[str]:
-    """Drop everything from the first end marker when no real paragraph follows it."""
+    """Drop everything from the first end marker when no real paragraph follows it; from a previous /
+    next link or a comment section's heading, drop the rest even so: what follows is other pages' titles
+    and readers' comments, whose sentences look like an article's."""
     for index, line in enumerate(lines):
-        if (
-            index
-            and _END_MARKER.search(line)
-            and not _sentence(line)
-            and not any(is_paragraph(rest) for rest in lines[index + 1 :])
-        ):
+        if not index or _sentence(line) or (not _END_MARKER.search(line) and not _HARD_END.search(line)):
+            continue
+        hard = bool(_HARD_END.search(line)) and any(is_paragraph(before) for before in lines[:index])
+        if hard or not any(is_paragraph(rest) for rest in lines[index + 1 :]):
             return lines[:index] + [m for m in lines[index:] if _metadata(m) is not None]
     return lines
 
@@ -132,10 +143,12 @@ def _edge_chrome(line: str, title: str, from_head: bool) -> bool:
 
 
 def _drop_before_title(lines: list[str], title: str) -> list[str]:
-    """Whatever precedes the title near the top of an extracted body is page header, not article."""
+    """Whatever precedes the title near the top of an extracted body is page header, not article; but a
+    paragraph before it means the title line is a subheading repeating the title, and nothing goes."""
     for index, line in enumerate(lines[:_TITLE_SEARCH]):
         if _same_text(line, title):
-            return lines[index:]
+            before = [b for b in lines[:index] if is_paragraph(b) and not is_chrome_anywhere(b)]
+            return lines if before else lines[index:]
     return lines
 
 

@@ -37,6 +37,12 @@ _CN_DIGITS = {
 _CN_DATE = re.compile(
     r"([〇零○Ｏ一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日"
 )
+# ASP.NET pages print the US form (M/d/yyyy h:mm:ss tt): 7/5/2005 9:23:57 PM. A first number over 12 can
+# only be a day (5/7 ordering), so that reads D/M.
+_US_DATE = re.compile(
+    r"(?<![\d/.])(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?![\d/])"
+    r"(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp][Mm]))?)?"
+)
 _URL_PATTERNS = (
     re.compile(r"[/_]t((?:19|20)\d{2})(\d{2})(\d{2})_"),  # TRS: /202106/t20210621_123.shtml
     re.compile(r"/art/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),  # Hanweb classic: /art/2019/1/25/
@@ -59,6 +65,19 @@ def _offset(value: str | None) -> timezone | ZoneInfo:
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0)))
 
 
+_BEIJING_OFFSET = timedelta(hours=8)
+
+
+def in_page_zone(value: datetime) -> datetime:
+    """The page's own zone: Asia/Shanghai for no offset, +08:00 and UTC (the same instant: Chinese CMSs
+    write their local time out as UTC in machine metadata, and a reader expects Beijing time); any other
+    stated offset is kept."""
+    offset = value.utcoffset()
+    if offset in (_BEIJING_OFFSET, timedelta(0)):
+        return value.astimezone(SHANGHAI)
+    return value
+
+
 def make_date(
     year: int, month: int, day: int, clock: tuple[int, int, int] = (0, 0, 0), offset: str | None = None
 ) -> datetime | None:
@@ -67,7 +86,7 @@ def make_date(
     if not _EARLIEST_YEAR <= year <= latest:
         return None
     try:
-        return datetime(year, month, day, *clock, tzinfo=_offset(offset))
+        return in_page_zone(datetime(year, month, day, *clock, tzinfo=_offset(offset)))
     except ValueError:
         return None
 
@@ -90,6 +109,9 @@ def find_dates(text: str) -> list[FoundDate]:
             value = make_date(int(year), int(month), int(day), _clock(rest[:3]), rest[3])
             if value is not None:
                 found.append((match.start(), FoundDate(value, match.group(0).strip())))
+    for match in _US_DATE.finditer(text):
+        if (value := _us_date(match)) is not None:
+            found.append((match.start(), FoundDate(value, match.group(0).strip())))
     for match in _CN_DATE.finditer(text):
         year = int("".join(str(_CN_DIGITS[ch]) for ch in match.group(1)))
         month, day = _cn_number(match.group(2)), _cn_number(match.group(3))
@@ -97,6 +119,19 @@ def find_dates(text: str) -> list[FoundDate]:
         if value is not None:
             found.append((match.start(), FoundDate(value, match.group(0))))
     return [date for _, date in sorted(found, key=lambda pair: pair[0])]
+
+
+def _us_date(match: re.Match[str]) -> datetime | None:
+    first, second, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    month, day = (second, first) if first > 12 else (first, second)
+    hour = int(match.group(4) or 0)
+    meridiem = (match.group(7) or "").lower()
+    if meridiem == "pm" and hour < 12:
+        hour += 12
+    elif meridiem == "am" and hour == 12:
+        hour = 0
+    clock = _clock((str(hour), match.group(5), match.group(6)))
+    return make_date(year, month, day, clock)
 
 
 def _cn_number(text: str) -> int | None:

@@ -9,7 +9,15 @@ from lxml import etree
 from lxml.html import HtmlElement, HTMLParser
 
 # Comments and processing instructions carry nothing we read; dropping them at parse time is cheapest.
-_PARSER = HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False)
+# huge_tree: without it libxml2 silently drops everything nested deeper than 255 elements (and text nodes
+# over 10 MB), and the page's article with it. Our own limits (`check_limits`) refuse such pages by name.
+_PARSER = HTMLParser(
+    remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False, huge_tree=True
+)
+# libxml2 keeps at most 2048 levels even with huge_tree and drops the rest of the document silently, so a
+# tree that reaches our depth limit may be truncated: refuse it rather than extract half a page.
+MAX_DEPTH = 1024
+MAX_ELEMENTS = 500_000
 # lxml refuses str input that starts with an XML declaration naming an encoding.
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -39,6 +47,23 @@ def parse_html(text: str) -> HtmlElement | None:
     if root is None or not isinstance(root, HtmlElement):
         return None
     return root
+
+
+def check_limits(root: HtmlElement) -> str | None:
+    """Why a parsed tree is beyond what we extract from (too deep, too many elements), or None."""
+    depth = deepest = elements = 0
+    for event, _element in etree.iterwalk(root, events=("start", "end")):
+        if event == "end":
+            depth -= 1
+            continue
+        depth += 1
+        elements += 1
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            return f"elements nested more than {MAX_DEPTH} deep"
+        if elements > MAX_ELEMENTS:
+            return f"more than {MAX_ELEMENTS} elements"
+    return None
 
 
 def read_meta(tree: HtmlElement, text: str) -> dict[str, str]:

@@ -12,12 +12,13 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from htmldate import find_date
 from lxml.html import HtmlElement
 
 from crawler.extraction.bylines import Byline
-from crawler.extraction.dates import FoundDate, find_dates, parse_date, url_date
+from crawler.extraction.dates import SHANGHAI, FoundDate, find_dates, make_date, parse_date, url_date
 from crawler.extraction.names import split_names, split_tags
 
 LOGGER = logging.getLogger(__name__)
@@ -32,6 +33,9 @@ _EXTRA_KEYS = (
 )  # fmt: skip
 _SOURCE_KEY = re.compile(r"^(?:信息来源|文章来源|来源|稿源)\s*[:：]\s*")
 _JSON_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
+# Publishing platforms that fill the date in by script keep it as a Unix time in a page variable
+# (WeChat official accounts: `var ct = "1710921600"`).
+_SCRIPT_TIME = re.compile(r"""\bvar\s+(?:ct|create_time|publish_time)\s*=\s*["']?(\d{10})["']?""")
 
 
 @dataclass(slots=True)
@@ -47,7 +51,7 @@ def _add(target: list[str], names: list[str]) -> None:
     target.extend(name for name in names if name not in target)
 
 
-def collect_people(bylines: list[Byline], meta: dict[str, str]) -> People:
+def collect_people(bylines: list[Byline], meta: dict[str, str], site_text: str = "") -> People:
     """Authors, editors, correspondents and tags from every byline, deduplicated in page order.
 
     Author and Keywords meta only fill in when no byline names authors or carries a 标签 line (an empty
@@ -59,15 +63,18 @@ def collect_people(bylines: list[Byline], meta: dict[str, str]) -> People:
         _add(people.correspondents, byline.correspondents)
         _add(people.tags, byline.tags)
         people.tags_seen = people.tags_seen or byline.tags_seen
-    people.authors = people.authors or meta_authors(meta)
+    people.authors = people.authors or meta_authors(meta, site_text)
     people.tags = people.tags if people.tags_seen else meta_tags(meta)
     return people
 
 
-def meta_authors(meta: dict[str, str]) -> list[str]:
-    """`<meta name="Author">` when it names people, not the site (many templates put the site there)."""
+def meta_authors(meta: dict[str, str], site_text: str = "") -> list[str]:
+    """`<meta name="Author">` when it names people, not the site (many templates put the site there):
+    a value that is the site name, or appears in `<title>` beside the article title (`site_text`), is not."""
     value = meta.get("author", "")
-    names = split_names(value) if value and value != meta.get("sitename") else []
+    site = {meta.get("sitename"), meta.get("og:site_name")}
+    is_site = value in site or (len(value) >= 2 and value in site_text)
+    names = split_names(value) if value and not is_site else []
     return names if names and all(len(n) <= 4 for n in names) else []
 
 
@@ -104,6 +111,9 @@ def _structured_date(tree: HtmlElement, text: str) -> FoundDate | None:
     for match in _JSON_DATE.finditer(text):
         if found := parse_date(json.loads(f'"{match.group(1)}"')):
             return found
+    if script := _SCRIPT_TIME.search(text):
+        value = datetime.fromtimestamp(int(script.group(1)), SHANGHAI)
+        return FoundDate(value, script.group(1)) if make_date(value.year, value.month, value.day) else None
     return None
 
 
@@ -133,8 +143,9 @@ def _refine(day_only: FoundDate, byline: FoundDate | None) -> FoundDate:
 
 
 def choose_date(
-    meta: dict[str, str], bylines: list[Byline], url: str, tree: HtmlElement, page_text: str
+    meta: dict[str, str], bylines: list[Byline], url: str, tree: HtmlElement, page_text: str, html: str = ""
 ) -> FoundDate | None:
+    """`page_text` is the visible text without footers (to check a guess against), `html` the source."""
     for key in _META_DATES:
         if found := parse_date(meta.get(key)):
             return _refine(found, _byline_date(bylines))
@@ -142,7 +153,7 @@ def choose_date(
         _byline_date(bylines)
         or url_date(url)
         or _updated_date(bylines)
-        or _structured_date(tree, page_text)
+        or _structured_date(tree, html or page_text)
         or _verified_htmldate(tree, page_text)
     )
 

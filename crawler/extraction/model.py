@@ -20,6 +20,9 @@ class NoArticleReason(StrEnum):
     NO_MAIN_CONTENT = "no_main_content"  # a list, index or shell page: no article body found
     NO_TITLE = "no_title"  # a body but nothing that can serve as a title
     EXTRACTION_FAILED = "extraction_failed"  # the extractor raised or its worker died: a bug, logged
+    EXTRACTION_TIMEOUT = "extraction_timeout"  # over the per-page time limit in a worker (raw bytes kept)
+    TOO_LARGE = "too_large"  # more text or elements than we extract from (dom.MAX_ELEMENTS, MAX_TEXT_CHARS)
+    TOO_DEEP = "too_deep"  # elements nested deeper than dom.MAX_DEPTH (libxml2 would truncate the page)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,8 @@ _CJK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]$")
 _LEADING = re.compile(r"^(?:文/图|图/文|文|图)\s+")
 _TRAILING = re.compile(r"\s*(?:摄影|摄|报道|整理|供图|等)$")
 _NOISE = frozenset(("本报", "本网", "实习生", "记者", "通讯员", "编辑", "作者"))
+_LATIN = re.compile(r"^[A-Za-z][A-Za-z.\-']*$")
+_LONG_CJK = re.compile(r"^[\u3400-\u9fff]{7,}$")
 _TAG_SPLIT = re.compile(r"[\s,，、;；|丨｜]+")
 
 
@@ -28,9 +30,22 @@ def _chunk_single(chars: list[str]) -> list[str]:
     return names
 
 
+def _join_latin(tokens: list[str]) -> list[str]:
+    """Melinda Liu is one name: consecutive Latin words stay together."""
+    joined: list[str] = []
+    for token in tokens:
+        if joined and _LATIN.match(token) and _LATIN.match(joined[-1].split(" ")[-1]):
+            joined[-1] += " " + token
+        else:
+            joined.append(token)
+    return joined
+
+
 def split_names(value: str) -> list[str]:
     """Names in a byline value, in order, without duplicates or trailing words such as 摄 and 报道."""
     tokens = [t for t in _SPLIT.split(_TRAILING.sub("", _LEADING.sub("", value.strip()))) if t]
+    # 方敏北京大学经济学院教授: a run of Chinese this long is a name with its affiliation, or no name
+    tokens = _join_latin([t for t in tokens if not _LONG_CJK.match(t)])
     names: list[str] = []
     run: list[str] = []
     for token in [*tokens, ""]:

@@ -9,19 +9,23 @@ from lxml.html import HtmlElement
 
 from crawler.extraction import fields, gate
 from crawler.extraction.body import find_body
-from crawler.extraction.bylines import dateline_byline
+from crawler.extraction.bylines import Byline, closing_byline, dateline_byline
 from crawler.extraction.chrome import Stripped, strip_chrome
 from crawler.extraction.context import Context, read_context
 from crawler.extraction.decoding import DecodedPage, decode_html
-from crawler.extraction.dom import parse_html, read_meta
+from crawler.extraction.dom import check_limits, parse_html, read_meta
 from crawler.extraction.media import find_attachments, split_images
 from crawler.extraction.model import Article, Attachment, Image, NoArticle, NoArticleReason
-from crawler.extraction.render import render_blocks
-from crawler.extraction.titles import pick_title
+from crawler.extraction.render import render_page
+from crawler.extraction.titles import pick_title, title_from_first_line
 
 # Bump whenever a change alters output for the same input: `canlian reextract` keys on it.
-EXTRACTOR_VERSION = "canlian-extract/1.1"  # 1.1: attachment sizes, dates in Chinese numerals
+# 1.1: attachment sizes, dates in Chinese numerals. 1.2: the ensemble body finder (densest block, prose run,
+# trafilatura on disagreement, the title as anchor), titles without a title tag, more date, byline and
+# chrome shapes of real pages, UTC meta dates shown in Beijing time, huge_tree with our own limits.
+EXTRACTOR_VERSION = "canlian-extract/1.2"
 _MAX_BAD_SHARE = 0.05
+MAX_TEXT_CHARS = 20_000_000  # decoded characters; the crawl's download limit is 32 MB
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -36,9 +40,15 @@ def extract(raw: bytes, url: str, headers: Mapping[str, str] | None = None) -> A
     refused = gate.check_text(page.text)
     if refused is not None:
         return refused
+    if len(page.text) > MAX_TEXT_CHARS:
+        return NoArticle(NoArticleReason.TOO_LARGE, f"{len(page.text)} characters (limit {MAX_TEXT_CHARS})")
     tree = parse_html(page.text)
     if tree is None:
         return NoArticle(NoArticleReason.NOT_HTML, "no HTML document")
+    beyond = check_limits(tree)
+    if beyond is not None:
+        reason = NoArticleReason.TOO_DEEP if "deep" in beyond else NoArticleReason.TOO_LARGE
+        return NoArticle(reason, beyond)
     return gate.check_challenge(tree, page.text, headers) or _extract_tree(tree, page, url)
 
 
@@ -47,8 +57,8 @@ def _extract_tree(tree: HtmlElement, page: DecodedPage, url: str) -> Article | N
     meta = read_meta(tree, page.text)
     title = pick_title(tree, meta)
     body_element = tree.find("body")
-    page_blocks = render_blocks(body_element if body_element is not None else tree, base_url)
-    source = find_body(tree, base_url, page_blocks)
+    page_blocks, elements = render_page(body_element if body_element is not None else tree, base_url)
+    source = find_body(tree, base_url, page_blocks, elements, title)
     lines, images = split_images(source.blocks)
     attachments = find_attachments(source.container, tree, base_url)
     refused = gate.check_list_page(source.blocks) if not images else None
@@ -58,7 +68,9 @@ def _extract_tree(tree: HtmlElement, page: DecodedPage, url: str) -> Article | N
     if not stripped.lines and not images and not attachments:
         return NoArticle(NoArticleReason.NO_MAIN_CONTENT, f"nothing left after chrome ({source.method})")
     if not title:
-        return NoArticle(NoArticleReason.NO_TITLE, "no ArticleTitle, heading or <title>")
+        title, stripped.lines = title_from_first_line(stripped.lines)
+    if not title:
+        return NoArticle(NoArticleReason.NO_TITLE, "no ArticleTitle, heading, <title> or text line")
     context = read_context(page_blocks, title, stripped.lines)
     return _assemble(tree, page, url, meta, title, stripped, context, images, attachments)
 
@@ -74,10 +86,10 @@ def _assemble(
     images: list[Image],
     attachments: list[Attachment],
 ) -> Article:
-    datelines = [b for line in stripped.lines[:2] if (b := dateline_byline(line)) is not None]
-    bylines = context.head + stripped.bylines + context.tail + datelines
-    people = fields.collect_people(bylines, meta)
-    date = fields.choose_date(meta, bylines, url, tree, context.visible_text or page.text)
+    bylines = _bylines(stripped, context)
+    site_text = (tree.findtext(".//title") or "").replace(title, " ")
+    people = fields.collect_people(bylines, meta, site_text)
+    date = fields.choose_date(meta, bylines, url, tree, context.visible_text or page.text, page.text)
     body = "\n".join(stripped.lines)
     return Article(
         url=url,
@@ -98,6 +110,13 @@ def _assemble(
         extractor_version=EXTRACTOR_VERSION,
         extra=fields.extra_fields(meta, bylines),
     )
+
+
+def _bylines(stripped: Stripped, context: Context) -> list[Byline]:
+    """Every byline in page order: above the body, removed from it, below it, and credits inside it."""
+    datelines = [b for line in stripped.lines[:2] if (b := dateline_byline(line)) is not None]
+    closing = closing_byline(stripped.lines[-1]) if stripped.lines else None
+    return context.head + stripped.bylines + context.tail + datelines + ([closing] if closing else [])
 
 
 def _base_url(tree: HtmlElement, url: str) -> str:

@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 from lxml import etree
 from lxml.html import HtmlElement
 
-from crawler.extraction.dom import clean_space
+from crawler.extraction.dom import clean_space, element_text
 
 
 def _tags(names: str) -> frozenset[str]:
@@ -41,6 +41,7 @@ _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _ICON_SRC = re.compile(
     r"/(?:icon|spacer|blank|dot|line|arrow|bullet|logo|share|qrcode|erweima|btn)[^/]*$", re.I
 )
+_REVEALED_TEXT = 200
 _LAZY_SRC = ("data-src", "data-original", "original", "data-echo", "src")
 
 
@@ -53,6 +54,7 @@ class Block:
     heading: bool = False  # an h1-h6, or a line that is bold throughout
     caption_hint: bool = False  # inside a figcaption or an element whose class says caption
     linked: int = 0  # characters inside links
+    path: tuple[int, ...] = ()  # serials of the open block elements, outermost first (see render_page)
 
 
 @dataclass(slots=True)
@@ -62,6 +64,7 @@ class _State:
     parts: list[str] = field(default_factory=list)
     # open block elements with a serial number: lxml proxies can be recycled, so id() is no identity
     stack: list[tuple[HtmlElement, int]] = field(default_factory=list)
+    elements: list[HtmlElement] = field(default_factory=list)  # block elements by serial (index 0: root)
     serial: int = 0
     linked: int = 0
     bold: int = 0
@@ -94,6 +97,7 @@ def _flush(state: _State) -> None:
                 heading=bool(state.stack and state.stack[-1][0].tag in HEADING_TAGS) or bold_only,
                 caption_hint=any(_captionish(el) for el in ancestors),
                 linked=state.linked,
+                path=tuple(serial for _, serial in state.stack),
             )
         )
     state.parts.clear()
@@ -131,6 +135,18 @@ def _image_src(element: HtmlElement, base_url: str) -> str | None:
     return str(urljoin(base_url, src))
 
 
+def _hidden(element: HtmlElement) -> bool:
+    """Hidden by its style, unless it holds an article: WeChat and other templates hide the content
+    (`visibility: hidden`) until a script reveals it, while hidden menus and pop-ups are short or links."""
+    if not _HIDDEN.search(element.get("style") or ""):
+        return False
+    text = element_text(element)
+    if len(text) < _REVEALED_TEXT:
+        return True
+    linked = sum(len(element_text(a)) for a in element.iter("a"))
+    return linked * 3 > len(text)
+
+
 def _add_text(state: _State, text: str | None) -> None:
     if not text:
         return
@@ -145,7 +161,7 @@ def _add_text(state: _State, text: str | None) -> None:
 def _start(state: _State, element: HtmlElement, walker: etree.iterwalk) -> bool:
     """Handle an opening tag; False when the subtree is skipped."""
     tag = element.tag
-    if not isinstance(tag, str) or tag in SKIP_TAGS or _HIDDEN.search(element.get("style") or ""):
+    if not isinstance(tag, str) or tag in SKIP_TAGS or _hidden(element):
         walker.skip_subtree()
         return False
     if tag == "br":
@@ -156,11 +172,13 @@ def _start(state: _State, element: HtmlElement, walker: etree.iterwalk) -> bool:
             _flush(state)
             group = state.stack[-1][1] if state.stack else 0
             centered = any(_centered(el) for el, _ in state.stack[-3:])
-            state.blocks.append(Block(text="", image=src, group=group, centered=centered))
+            path = tuple(serial for _, serial in state.stack)
+            state.blocks.append(Block(text="", image=src, group=group, centered=centered, path=path))
     elif _is_block(element):
         _flush(state)
         state.serial += 1
         state.stack.append((element, state.serial))
+        state.elements.append(element)
     elif tag in ("td", "th"):
         state.parts.append(" ")
     state.in_link += tag == "a"
@@ -183,7 +201,13 @@ def _end(state: _State, element: HtmlElement, entered: bool, tail: bool) -> None
 
 def render_blocks(root: HtmlElement, base_url: str) -> list[Block]:
     """Blocks of `root` in reading order. The root's own tail is outside it and ignored."""
-    state = _State(base_url=base_url)
+    return render_page(root, base_url)[0]
+
+
+def render_page(root: HtmlElement, base_url: str) -> tuple[list[Block], list[HtmlElement]]:
+    """Blocks of `root`, and the block elements by serial: `Block.path` names the elements holding a block,
+    so per-element text statistics need no second walk over the tree."""
+    state = _State(base_url=base_url, elements=[root])
     walker = etree.iterwalk(root, events=("start", "end"))
     skipped: HtmlElement | None = None  # a skipped element's end event follows its start at once
     for event, element in walker:
@@ -194,4 +218,4 @@ def render_blocks(root: HtmlElement, base_url: str) -> list[Block]:
             _end(state, element, entered=element is not skipped, tail=element is not root)
             skipped = None
     _flush(state)
-    return state.blocks
+    return state.blocks, state.elements

@@ -26,6 +26,7 @@ _SITE_WORD = re.compile(
     re.I,
 )
 _MAX_SUFFIX = 25
+_MAX_COLUMN = 6
 _HEADING_XPATH = (
     "//h1 | //h2 | //h3 | //*[@id='Title' or @id='title' or @id='content_h3' or @id='ArticleTitle']"
     " | //*[contains(@class, 'title') or contains(@class, 'Title') or contains(@class, 'tit')]"
@@ -39,15 +40,18 @@ def strip_original(title: str) -> str:
 def strip_site_suffix(title: str, site_names: tuple[str, ...] = ()) -> str:
     """Remove trailing `<sep> site name` segments, repeatedly (--时政--人民网 has two)."""
     title = clean_space(title)
-    while True:
+    site_separator = ""  # once a site name is cut, short segments before it with its separator are its
+    while True:  # columns: 曹方新碟发布会……_大陆新闻_娱乐_腾讯网
         parts = list(_SEPARATOR.finditer(title))
         if not parts:
             return title
         last = parts[-1]
         head, suffix = title[: last.start()].strip(), title[last.end() :].strip()
         is_site = bool(_SITE_WORD.search(suffix)) or suffix in site_names or not suffix
-        if len(head) < 4 or len(suffix) > _MAX_SUFFIX or not is_site:
+        is_column = last.group(0).strip() == site_separator and len(suffix) <= _MAX_COLUMN
+        if len(head) < 4 or len(suffix) > _MAX_SUFFIX or not (is_site or is_column):
             return title
+        site_separator = last.group(0).strip()
         title = head
 
 
@@ -55,15 +59,21 @@ def clean_title(title: str, site_names: tuple[str, ...] = ()) -> str:
     return strip_original(strip_site_suffix(strip_original(clean_space(title)), site_names))
 
 
-def _heading_candidates(tree: HtmlElement) -> list[str]:
+def _heading_candidates(tree: HtmlElement, shortest: int = 4) -> list[str]:
     found: list[str] = []
     for element in tree.xpath(_HEADING_XPATH):
         if element.tag in ("title", "meta", "body", "html"):
             continue
         text = clean_space(element_text(element))
-        if 4 <= len(text) <= 150 and text not in found:
+        if shortest <= len(text) <= 150 and text not in found:
             found.append(text)
     return found
+
+
+def _in_page_title(heading: str, squashed_title: str) -> bool:
+    """A heading inside `<title>`; a heading of two or three characters (编者按) only as its first part."""
+    squashed = "".join(heading.split())
+    return squashed in squashed_title and (len(squashed) >= 4 or squashed_title.startswith(squashed))
 
 
 def pick_title(tree: HtmlElement, meta: dict[str, str]) -> str:
@@ -74,12 +84,29 @@ def pick_title(tree: HtmlElement, meta: dict[str, str]) -> str:
         return article_title
     page_title = clean_space(tree.findtext(".//title") or "")
     squashed = "".join(page_title.split())
-    inside = [h for h in _heading_candidates(tree) if "".join(h.split()) in squashed and h not in site_names]
+    headings = _heading_candidates(tree, shortest=2)
+    inside = [h for h in headings if _in_page_title(h, squashed) and h not in site_names]
     if inside:
         return clean_title(max(inside, key=len), site_names)
     for candidate in (meta.get("og:title", ""), page_title):
         cleaned = clean_title(candidate, site_names)
         if cleaned:
             return cleaned
-    headings = _heading_candidates(tree)
+    headings = [h for h in headings if len(h) >= 4]
     return clean_title(headings[0], site_names) if headings else ""
+
+
+_MAX_LINE_TITLE = 60
+_FIRST_SENTENCE = re.compile(r"^(.{4,40}?)[。！？!?；;]")
+
+
+def title_from_first_line(lines: list[str]) -> tuple[str, list[str]]:
+    """A page with no title anywhere still gives its body: a short first line that is no sentence is the
+    title (and leaves the body); otherwise the first sentence of the text stands in for one."""
+    if not lines:
+        return "", lines
+    first = lines[0]
+    if len(first) <= _MAX_LINE_TITLE and not first.endswith(("。", "！", "？", "；", "：", ":")):
+        return first, lines[1:]
+    match = _FIRST_SENTENCE.match(first)
+    return (match.group(1) if match else first[:40]), lines

@@ -2,7 +2,9 @@
 
 Extraction (tens of ms a page) would stall the downloader if run on the reactor thread, so it runs in the
 crawl process's one worker pool (`CANLIAN_EXTRACT_WORKERS`, 0 = inline; crawler.extraction_pool) and the
-pipeline awaits the result.
+pipeline awaits the result. In the workers each page has a hard time limit (`CANLIAN_EXTRACT_TIMEOUT`
+seconds, 0 = none): a page over it becomes a NoArticle `extraction_timeout`, archived with its raw bytes
+like every fetch, and the worker goes on with the next page.
 """
 
 from __future__ import annotations
@@ -16,21 +18,29 @@ from scrapy.statscollectors import StatsCollector
 
 from crawler.extraction import extract
 from crawler.extraction.model import Article, NoArticle, NoArticleReason
-from crawler.extraction_pool import ExtractionPool
+from crawler.extraction_pool import ExtractionPool, run_limited
 from crawler.items import PageItem
 
 logger = logging.getLogger(__name__)
+# Real pages take well under a second; twenty seconds is only reached by pathological input.
+DEFAULT_TIMEOUT = 20.0
 
 
 class ExtractPipeline:
-    def __init__(self, workers: int, stats: StatsCollector | None) -> None:
+    def __init__(self, workers: int, stats: StatsCollector | None, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.workers = workers
         self.stats = stats
+        self.timeout = timeout
         self.pool: ExtractionPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler.settings.getint("CANLIAN_EXTRACT_WORKERS", 0), crawler.stats)
+        settings = crawler.settings
+        return cls(
+            settings.getint("CANLIAN_EXTRACT_WORKERS", 0),
+            crawler.stats,
+            settings.getfloat("CANLIAN_EXTRACT_TIMEOUT", DEFAULT_TIMEOUT),
+        )
 
     def open_spider(self) -> None:
         if self.workers > 0:
@@ -58,7 +68,8 @@ class ExtractPipeline:
     async def _extract(self, item: PageItem) -> Article | NoArticle:
         if self.pool is None:
             return extract(item.body, item.url, item.headers)
-        return await asyncio.wrap_future(self.pool.submit(extract, item.body, item.url, item.headers))
+        future = self.pool.submit(run_limited, self.timeout, extract, item.body, item.url, item.headers)
+        return await asyncio.wrap_future(future)
 
 
 def _reason(result: NoArticle) -> str:
