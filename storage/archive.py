@@ -27,7 +27,7 @@ from storage.frontier import record_failure, settle
 from storage.incremental import settles
 from storage.models import Article, ArticleVersion, Fetch, Page, RawBlob
 from storage.sql import insert_ignore, insert_returning
-from storage.types import UTCDateTime
+from storage.types import UTCDateTime, offset_minutes
 from storage.urls import canonical_url, url_key
 
 
@@ -226,6 +226,7 @@ def fill_extracted(article: Article, extracted: ExtractedArticle, digest: str) -
     article.body = extracted.body
     article.body_hash = digest
     article.published_at = extracted.published_at
+    article.published_offset = offset_minutes(extracted.published_at)
     article.published_raw = extracted.published_raw
     article.source = extracted.source
     article.authors = list(extracted.authors)

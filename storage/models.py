@@ -170,6 +170,9 @@ class Article(Base):
     body: Mapped[str] = mapped_column(Text)
     body_hash: Mapped[str] = mapped_column(String(64), index=True)
     published_at: Mapped[datetime | None] = mapped_column(index=True)
+    # The instant, stored as UTC for sorting and filtering; the page's own UTC offset (minutes) beside it, so
+    # every output shows the time as the page did (storage.types.in_offset). None: Beijing time.
+    published_offset: Mapped[int | None] = mapped_column(Integer)
     published_raw: Mapped[str | None] = mapped_column(String(64))
     source: Mapped[str | None] = mapped_column(String(200))
     authors: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -31,6 +31,7 @@ from storage.matching import (
 )
 from storage.models import Article, Fetch, Page, SiteRecord, Story
 from storage.search_tokens import parse_query
+from storage.types import in_offset
 
 __all__ = ["FIELDS", "LEVELS", "Filters", "Hit", "Record", "iter_records", "matching", "search"]
 
@@ -170,6 +171,7 @@ def _records() -> Select[Any]:
     copies = select(func.count()).where(copy.story_id == Article.story_id).scalar_subquery()
     return select(
         *(getattr(Article, name) for name in ("id", "story_id", "title", "body", "published_at")),
+        Article.published_offset,
         Article.site_key,
         Article.url,
         Article.source,
@@ -183,15 +185,15 @@ def _records() -> Select[Any]:
 
 
 def _record(row: Sequence[Any]) -> Record:
-    (id_, story_id, title, body, published_at, site, url, source, tags, province, city, county) = row[:12]
-    level, copies = row[12], row[13]
+    (id_, story_id, title, body, published_at, offset, site, url, source, tags, province, city) = row[:12]
+    county, level, copies = row[12], row[13], row[14]
     region = "/".join(p for p in (province, city, county) if p)
     return Record(
         id_,
         story_id,
         title,
         body,
-        published_at,
+        in_offset(published_at, offset),
         site,
         url,
         source,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from storage.dedup_models import DedupMembership
 from storage.models import Article, SiteRecord, Story
+from storage.types import in_offset
 from storage.versions import VersionView, versions_of
 
 
@@ -56,7 +57,7 @@ def load_story(session: Session, story_id: int, with_versions: bool = False) -> 
             site_name=site_name,
             url=article.url,
             title=article.title,
-            published_at=article.published_at,
+            published_at=in_offset(article.published_at, article.published_offset),
             source=article.source,
             editors=tuple(article.editors),
             canonical=article.id == story.canonical_article_id,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from test_search import T0, Doc, corpus, load
 
 from storage.export import ExportRefused, output_file, write_records
+from storage.models import Article
 from storage.queries import FIELDS, Filters, iter_records, search
 
 
@@ -66,3 +67,35 @@ def test_csv_quotes_commas_quotes_and_newlines(engine: Engine) -> None:
     record = dict(zip(header, row, strict=True))
     assert (record["title"], record["body"], record["source"]) == (tricky.title, tricky.body, tricky.source)
     assert record["region"] == "浙江省/嘉兴市/秀洲区" and record["copies"] == "1"
+
+
+def test_published_times_are_shown_in_the_pages_own_zone(engine: Engine) -> None:
+    """A page dated 2024-02-03 07:40 in Beijing is exported, searched and shown on that day and hour,
+    never as the UTC 2024-02-02T23:40; a page that states another zone keeps it."""
+    from datetime import datetime, timedelta, timezone
+
+    from dedup_support import add_sites, report, store
+
+    from storage.story_view import load_story
+
+    add_sites(engine)
+    beijing = datetime(2024, 2, 3, 7, 40, tzinfo=timezone(timedelta(hours=8)))
+    tokyo = datetime(2024, 2, 3, 7, 40, tzinfo=timezone(timedelta(hours=9)))
+    title, body = report(11)
+    first = store(engine, "county", "http://a.test/1.html", title, body, published_at=beijing)
+    other_title, other_body = report(12, year=2021)
+    store(engine, "news", "http://b.test/2.html", other_title, other_body, published_at=tokyo, raw=b"2")
+    with Session(engine) as session:
+        exported = {r.url: r.to_dict()["published_at"] for r in iter_records(session, None, copies=True)}
+        assert exported == {
+            "http://a.test/1.html": "2024-02-03T07:40:00+08:00",
+            "http://b.test/2.html": "2024-02-03T07:40:00+09:00",
+        }
+        [hit] = search(session, "残", Filters(site="county"), copies=True)
+        assert (
+            hit.record.published_at is not None
+            and hit.record.published_at.isoformat() == exported[hit.record.url]
+        )
+        story = load_story(session, session.get_one(Article, first.article_id).story_id or 0)
+        assert story is not None and story.copies[0].published_at == beijing
+        assert story.copies[0].published_at.isoformat() == "2024-02-03T07:40:00+08:00"

@@ -7,6 +7,8 @@
 - `crawl_runs.process` / `heartbeat_at`: who owns an open run and when it last checkpointed;
   `refused` / `refused_by_kind`: requests refused on purpose, by kind.
 - `story_merges`: stories joined because a later copy matched both.
+- `articles.published_offset`: the UTC offset the page gave its publish time (None: Beijing time), so
+  outputs show the page's own clock time rather than UTC.
 - `list_pages` is emptied: validators saved before finished walks were tracked may come from walks that
   never finished (a 304 on such a page hid the rest of its list for good). The next crawl makes plain GETs.
 
@@ -67,6 +69,7 @@ def upgrade() -> None:
     op.create_index(op.f("ix_story_merges_into_story_id"), "story_merges", ["into_story_id"], unique=False)
     op.add_column("crawl_runs", sa.Column("process", sa.String(length=512), nullable=True))
     op.add_column("crawl_runs", sa.Column("heartbeat_at", storage.types.UTCDateTime(), nullable=True))
+    op.add_column("articles", sa.Column("published_offset", sa.Integer(), nullable=True))
     op.add_column("crawl_runs", sa.Column("refused", sa.Integer(), nullable=False, server_default="0"))
     op.add_column(
         "crawl_runs",
@@ -76,11 +79,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("crawl_runs") as batch:
-        batch.drop_column("refused_by_kind")
-        batch.drop_column("refused")
-        batch.drop_column("heartbeat_at")
-        batch.drop_column("process")
+    # Plain DROP COLUMN (SQLite 3.35+): a batch copy of `articles` would trip its referencing foreign keys.
+    op.drop_column("articles", "published_offset")
+    for column in ("refused_by_kind", "refused", "heartbeat_at", "process"):
+        op.drop_column("crawl_runs", column)
     op.drop_index(op.f("ix_story_merges_into_story_id"), table_name="story_merges")
     op.drop_table("story_merges")
     op.drop_table("site_locks")
