@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import Engine
 
 # Every module with tables, so autogenerate compares the whole schema.
-from storage import dedup_models, scheduling_models  # noqa: F401
+from storage import dedup_models, figures_models, scheduling_models  # noqa: F401
 from storage.models import Base
 
 engine = context.config.attributes.get("engine")
