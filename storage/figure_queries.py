@@ -122,15 +122,17 @@ class FigureTotal:
     group: str
     programme: str
     measure: str
-    unit: str  # 元 for money and standards, else the figures' unit
+    unit: str = ""  # 元 for money and standards, else the figures' units (人 for 人 and 名)
     figures: int = 0
     total: float | None = 0.0  # the sum, for measures that add up (not rates or standards)
     low: float | None = None
     high: float | None = None
     articles: list[int] = field(default_factory=list)
 
-    def add(self, value: float, article_id: int) -> None:
+    def add(self, value: float, unit: str, article_id: int) -> None:
         self.figures += 1
+        if unit not in self.unit.split("/"):
+            self.unit = "/".join(sorted([*filter(None, self.unit.split("/")), unit]))
         if self.total is not None:
             self.total = round(self.total + value, 2)
         self.low = value if self.low is None else min(self.low, value)
@@ -141,15 +143,21 @@ class FigureTotal:
 
 def figure_totals(records: Iterator[FigureRecord], by: GroupBy) -> list[FigureTotal]:
     """Group figure records by year (of the period's end), region or site, then programme and measure."""
-    groups: dict[tuple[str, str, str, str], FigureTotal] = {}
+    groups: dict[tuple[str, str, str], FigureTotal] = {}
     for record in records:
         f = record.figure
-        unit = "元" if f.measure in ("money", "standard") else f.unit
-        key = (_group(record, by), f.programme, f.measure, unit)
+        key = (_group(record, by), f.programme, f.measure)
         if key not in groups:
             groups[key] = FigureTotal(*key, total=0.0 if f.measure in ADDITIVE else None)
-        groups[key].add(f.value_normalised, record.article_id)
+        groups[key].add(f.value_normalised, _base_unit(f), record.article_id)
     return [groups[key] for key in sorted(groups)]
+
+
+def _base_unit(figure: FigureRow) -> str:
+    """The unit ``value_normalised`` counts in: 元 for money, 人 for 人 / 名 / 位."""
+    if figure.measure in ("money", "standard"):
+        return "元"
+    return "人" if figure.measure == "people" else figure.unit
 
 
 def _group(record: FigureRecord, by: GroupBy) -> str:

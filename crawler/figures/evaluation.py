@@ -12,11 +12,22 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
-from crawler.figures.model import Context, Figure
+from crawler.figures.model import Context
 from crawler.figures.places import place_named
 
 FIELDS = ("programme", "measure", "value", "unit", "region", "period")
+Key = tuple[str, str, float, float | None, str, str, str]
+
+
+class Scored(Protocol):
+    """What scoring reads of a prediction: a Figure, or a stored figure row wrapped alike."""
+
+    @property
+    def span(self) -> tuple[int, int]: ...
+
+    def key(self) -> Key: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +41,7 @@ class Expected:
     region: str
     period: str
 
-    def key(self) -> tuple[str, str, float, float | None, str, str, str]:
+    def key(self) -> Key:
         return (self.programme, self.measure, self.value, self.value_max, self.unit, self.region, self.period)
 
 
@@ -113,7 +124,7 @@ class Scores:
     located: int = 0
     fields: Counter[str] = field(default_factory=Counter)  # located and the field agrees
 
-    def add(self, predicted: Sequence[Figure], expected: Sequence[Expected]) -> None:
+    def add(self, predicted: Sequence[Scored], expected: Sequence[Expected]) -> None:
         self.predicted += len(predicted)
         self.expected += len(expected)
         self.exact += (Counter(f.key() for f in predicted) & Counter(e.key() for e in expected)).total()
@@ -130,14 +141,14 @@ class Scores:
         return count / self.expected if self.expected else 1.0
 
 
-def _fields(key: tuple[str, str, float, float | None, str, str, str]) -> tuple[object, ...]:
+def _fields(key: Key) -> tuple[object, ...]:
     programme, measure, value, value_max, unit, region, period = key
     return (programme, measure, (value, value_max), unit, region, period)
 
 
-def align(predicted: Sequence[Figure], expected: Sequence[Expected]) -> list[tuple[Figure, Expected]]:
+def align(predicted: Sequence[Scored], expected: Sequence[Expected]) -> list[tuple[Scored, Expected]]:
     """Pairs of a prediction and a label whose spans overlap, each used once, in text order."""
-    pairs: list[tuple[Figure, Expected]] = []
+    pairs: list[tuple[Scored, Expected]] = []
     free = list(expected)
     for figure in predicted:
         match = next((e for e in free if e.span[0] < figure.span[1] and figure.span[0] < e.span[1]), None)
