@@ -1,30 +1,49 @@
 """Writing the figures of article versions (the reading side is storage.figure_queries).
 
 `record_figures` is the archive's one hook: called for every new version (storage.archive.add_version), it
-reads the version's body with the article's site region and date and adds one row per figure. It costs
-one extraction (about a millisecond for a report) and a primary-key lookup of the site. `refresh_figures`
-recomputes the current version's figures, for `canlian reextract` after the lexicon or the rules change.
-Functions take a session the caller owns and never commit it.
+reads the version's body with the article's site region and date, and queues one row per figure; the rows
+are inserted, in one statement, by the flush that writes the version (the ORM listener below), so the
+hook adds no flush and no per-row ORM objects to the write path. `refresh_figures` recomputes the
+current version's figures, for `canlian reextract` after the lexicon or the rules change. Functions take
+a session the caller owns and never commit it.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, event, insert, select
+from sqlalchemy.orm import Session, UOWTransaction
 
 from crawler.extraction.dates import SHANGHAI
 from crawler.figures import FIGURES_VERSION, NATIONAL, Context, Figure, Place, extract_figures
 from storage.figures_models import FigureRow
 from storage.models import Article, ArticleVersion, SiteRecord
 
+_PENDING = "figures_pending"  # session.info: [(version, rows)] waiting for the version's id
+_COMPARED = ("span_start", "span_end", "programme", "measure", "value", "value_max", "unit", "qualifier",
+             "region", "period", "figures_version")  # fmt: skip
+
 
 def record_figures(session: Session, article: Article, version: ArticleVersion) -> int:
-    """Add the figures of ``version`` (pending or stored) of ``article``; returns how many."""
+    """Queue the figures of ``version`` (added to the session) of ``article``; returns how many."""
     figures = extract_figures(version.body, article_context(session, article))
-    session.add_all(figure_row(figure, article.id, version) for figure in figures)
+    if figures:
+        session.info.setdefault(_PENDING, []).append((version, [figure_values(f) for f in figures]))
     return len(figures)
+
+
+@event.listens_for(Session, "after_flush")
+def _insert_queued(session: Session, _context: UOWTransaction) -> None:
+    pending: list[tuple[ArticleVersion, list[dict[str, Any]]]] = session.info.get(_PENDING, [])
+    if not pending:
+        return
+    ready = [(version, rows) for version, rows in pending if version.id is not None]
+    session.info[_PENDING] = [(version, rows) for version, rows in pending if version.id is None]
+    values = [{**row, "version_id": v.id, "article_id": v.article_id} for v, rows in ready for row in rows]
+    if values:
+        session.connection().execute(insert(FigureRow), values)
 
 
 def refresh_figures(session: Session, article: Article) -> bool:
@@ -38,20 +57,31 @@ def refresh_figures(session: Session, article: Article) -> bool:
     if version is None:
         return False
     stored = session.scalars(select(FigureRow).where(FigureRow.version_id == version.id)).all()
-    fresh = [
-        figure_row(f, article.id, version)
-        for f in extract_figures(version.body, article_context(session, article))
-    ]
-    if sorted(map(_comparable, stored)) == sorted(map(_comparable, fresh)):
+    fresh = [figure_values(f) for f in extract_figures(version.body, article_context(session, article))]
+    before = sorted(tuple(getattr(row, name) for name in _COMPARED) for row in stored)
+    if before == sorted(tuple(row[name] for name in _COMPARED) for row in fresh):
         return False
     session.execute(delete(FigureRow).where(FigureRow.version_id == version.id))
-    session.add_all(fresh)
+    if fresh:
+        rows = [{**row, "version_id": version.id, "article_id": article.id} for row in fresh]
+        session.execute(insert(FigureRow), rows)
     return True
 
 
 def article_context(session: Session, article: Article) -> Context:
-    site = session.get(SiteRecord, article.site_key)
-    return Context(site_place(site), shanghai_date(article.published_at), article.title)
+    return Context(
+        _site_region(session, article.site_key), shanghai_date(article.published_at), article.title
+    )
+
+
+def _site_region(session: Session, key: str) -> Place | None:
+    """The site's place, read once per session: without flushing the caller's pending rows (a lookup per
+    article that flushed them doubled the cost of an archive write)."""
+    known: dict[str, Place | None] = session.info.setdefault("figures_site_regions", {})
+    if key not in known:
+        with session.no_autoflush:
+            known[key] = site_place(session.get(SiteRecord, key))
+    return known[key]
 
 
 def site_place(site: SiteRecord | None) -> Place | None:
@@ -72,49 +102,29 @@ def shanghai_date(moment: datetime | None) -> date | None:
     return moment.astimezone(SHANGHAI).date() if moment is not None else None
 
 
-def figure_row(figure: Figure, article_id: int, version: ArticleVersion) -> FigureRow:
+def figure_values(figure: Figure) -> dict[str, Any]:
+    """The columns of a figure's row, but its version and article."""
     region, period = figure.region, figure.period
-    return FigureRow(
-        version=version,
-        article_id=article_id,
-        programme=figure.programme,
-        measure=figure.measure,
-        value=figure.value,
-        value_max=figure.value_max,
-        unit=figure.unit,
-        value_normalised=figure.value_normalised,
-        qualifier=figure.qualifier,
-        region=region.name if region else None,
-        province=region.province if region else None,
-        city=region.city if region else None,
-        county=region.county if region else None,
-        period=period.label if period else None,
-        period_start=period.start if period else None,
-        period_end=period.end if period else None,
-        text=figure.text[:64],
-        sentence=figure.sentence,
-        sentence_start=figure.sentence_span[0],
-        span_start=figure.span[0],
-        span_end=figure.span[1],
-        figures_version=FIGURES_VERSION,
-    )
+    return {
+        "programme": figure.programme,
+        "measure": figure.measure,
+        "value": figure.value,
+        "value_max": figure.value_max,
+        "unit": figure.unit,
+        "value_normalised": figure.value_normalised,
+        "qualifier": figure.qualifier,
+        "region": region.name if region else None,
+        "province": region.province if region else None,
+        "city": region.city if region else None,
+        "county": region.county if region else None,
+        "period": period.label if period else None,
+        "period_start": period.start if period else None,
+        "period_end": period.end if period else None,
+        "text": figure.text[:64],
+        "sentence": figure.sentence,
+        "sentence_start": figure.sentence_span[0],
+        "span_start": figure.span[0],
+        "span_end": figure.span[1],
+        "figures_version": FIGURES_VERSION,
+    }
 
-
-def _comparable(row: FigureRow) -> tuple[object, ...]:
-    return (
-        row.span_start,
-        row.span_end,
-        row.programme,
-        row.measure,
-        row.value,
-        row.value_max,
-        row.unit,
-        row.qualifier,
-        row.region,
-        row.period,
-        row.figures_version,
-    )
-
-
-def count_figures(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(FigureRow)) or 0

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import ArticleVersion, Base
+from storage.models import Base
 
 
 class FigureRow(Base):
@@ -43,4 +43,3 @@ class FigureRow(Base):
     span_end: Mapped[int] = mapped_column(Integer)
     figures_version: Mapped[str] = mapped_column(String(16))
 
-    version: Mapped[ArticleVersion] = relationship()

@@ -12,6 +12,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
+from typing import Generic, Protocol, TypeVar
 
 from crawler.figures.attach import Slot, TermHit, assign
 from crawler.figures.lexicon import Lexicon, lexicon
@@ -31,6 +32,33 @@ _PER_AFTER = re.compile(r"/(?:人|户|月|年|次)")
 _NOT_PROGRAMME_AFTER = ("期间", "前后", "前夕", "当天", "当日", "之际", "局", "厅", "委", "部门", "办公室")
 
 
+class _Spanned(Protocol):
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+S = TypeVar("S", bound=_Spanned)
+
+
+class _Sorted(Generic[S]):
+    """Things with a span, sorted by start, with the slice lying inside a range found by bisection."""
+
+    def __init__(self, items: list[S]) -> None:
+        self.items = sorted(items, key=lambda item: item.start)
+        self.starts = [item.start for item in self.items]
+
+    def within(self, start: int, end: int) -> list[S]:
+        low, high = bisect_left(self.starts, start), bisect_left(self.starts, end)
+        return [item for item in self.items[low:high] if item.end <= end]
+
+    def last_before(self, position: int) -> S | None:
+        index = bisect_left(self.starts, position)
+        return self.items[index - 1] if index else None
+
+
 @dataclass(frozen=True)
 class _Article:
     """What every sentence of one article shares."""
@@ -38,9 +66,9 @@ class _Article:
     text: str
     region: Place | None
     published: Period | None
-    mentions: list[Mention]
-    periods: list[PeriodMention]
-    terms: list[TermHit]
+    mentions: _Sorted[Mention]
+    periods: _Sorted[PeriodMention]
+    terms: _Sorted[TermHit]
 
 
 @cache
@@ -57,9 +85,10 @@ def extract_figures(body: str, context: Context | None = None) -> list[Figure]:
     if not quantities:
         return []
     article = _article(text, context, lex)
+    found = _Sorted(quantities)
     figures: list[Figure] = []
     for sentence in sentences(text):
-        inside = [q for q in quantities if sentence.start <= q.start and q.end <= sentence.end]
+        inside = found.within(sentence.start, sentence.end)
         if inside and not sentence.chrome:
             figures += _sentence_figures(body, article, sentence, inside, lex)
     return figures
@@ -75,7 +104,8 @@ def _article(text: str, context: Context, lex: Lexicon) -> _Article:
         if not text.startswith(_NOT_PROGRAMME_AFTER, m.end())
     ]
     periods = find_periods(text, context.published)
-    return _Article(text, region, published_period(context.published), mentions, periods, terms)
+    published = published_period(context.published)
+    return _Article(text, region, published, _Sorted(mentions), _Sorted(periods), _Sorted(terms))
 
 
 def _sentence_figures(
@@ -83,9 +113,9 @@ def _sentence_figures(
 ) -> list[Figure]:
     text = article.text
     slots = [_slot(text, sentence, q, lex) for q in quantities]
-    hits = [t for t in article.terms if sentence.start <= t.start and t.end <= sentence.end]
+    hits = article.terms.within(sentence.start, sentence.end)
     programmes = assign(slots, hits, text, (sentence.start, sentence.end), lex)
-    mentions = [m for m in article.mentions if sentence.start <= m.start and m.end <= sentence.end]
+    mentions = article.mentions.within(sentence.start, sentence.end)
     figures = []
     for quantity, slot, programme in zip(quantities, slots, programmes, strict=True):
         if programme is None:
@@ -122,10 +152,7 @@ def _slot(text: str, sentence: Sentence, quantity: Quantity, lex: Lexicon) -> Sl
 
 def _period(article: _Article, sentence: Sentence, quantity: Quantity) -> Period | None:
     """Nearest time before the figure in its sentence, else after it, else earlier in the paragraph."""
-    periods = article.periods
-    starts = [p.start for p in periods]
-    first = bisect_left(starts, sentence.start)
-    inside = [p for p in periods[first:] if p.end <= sentence.end]
+    inside = article.periods.within(sentence.start, sentence.end)
     before = [p for p in inside if p.end <= quantity.start]
     if before:
         return before[-1].period
@@ -133,5 +160,5 @@ def _period(article: _Article, sentence: Sentence, quantity: Quantity) -> Period
     if after:
         return after[0].period
     paragraph_start = article.text.rfind("\n", 0, sentence.start) + 1
-    earlier = [p for p in periods[:first] if p.start >= paragraph_start]
-    return earlier[-1].period if earlier else article.published
+    earlier = article.periods.last_before(sentence.start)
+    return earlier.period if earlier is not None and earlier.start >= paragraph_start else article.published
