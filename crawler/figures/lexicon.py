@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -53,19 +53,19 @@ class Lexicon:
     units: dict[str, str]  # unit -> measure
     measure_aliases: dict[str, str]  # 人数 -> people, people -> people
     term_pattern: re.Pattern[str]
+    _ancestors: dict[str, tuple[str, ...]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        chains = {name: _chain(self.programmes, name) for name in self.programmes}
+        object.__setattr__(self, "_ancestors", chains)  # computed once: extraction asks for them per figure
 
     def ancestors(self, name: str) -> tuple[str, ...]:
         """The programme and its parents, nearest first (困难残疾人生活补贴, 两项补贴)."""
-        chain: list[str] = []
-        current: str | None = name
-        while current is not None:
-            chain.append(current)
-            current = self.programmes[current].parent
-        return tuple(chain)
+        return self._ancestors[name]
 
     def descendants(self, name: str) -> tuple[str, ...]:
         """The programme and every programme below it."""
-        return tuple(p for p in self.programmes if name in self.ancestors(p))
+        return tuple(p for p, chain in self._ancestors.items() if name in chain)
 
     def common_ancestor(self, names: list[str]) -> str | None:
         """The most specific programme containing all of ``names``, if they share one."""
@@ -79,6 +79,15 @@ class Lexicon:
         if name not in self.measure_aliases:
             raise KeyError(f"unknown measure {name!r}; known: {', '.join(MEASURES)}")
         return self.measure_aliases[name]
+
+
+def _chain(programmes: dict[str, Programme], name: str) -> tuple[str, ...]:
+    chain: list[str] = []
+    current: str | None = name
+    while current is not None:
+        chain.append(current)
+        current = programmes[current].parent
+    return tuple(chain)
 
 
 @cache

@@ -60,6 +60,8 @@ _IMPLIED_PEOPLE = re.compile(
     r"(?:困难|重度|贫困|持证|建档立卡|低收入)*(?:残疾人|残疾儿童|贫困残疾人|建档立卡)"
 )
 _RANGE_JOIN = frozenset({"至", "到", "-", "~", "～", "—", "－"})
+# A quantity starts with a qualifier or a numeral: the regex skips other positions at once.
+_FIRST_CHARACTER = r"(?=[将接近大约超逾不\d零〇一二两三四五六七八九十百千万亿])"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +79,7 @@ def quantity_pattern(lexicon: Lexicon) -> re.Pattern[str]:
     number = f"(?:{_ARABIC}|{_CHINESE})"
     prefixes = "|".join(sorted(_PREFIXES, key=len, reverse=True))
     return re.compile(
-        rf"(?P<prefix>{prefixes})?(?P<low>{number})(?P<lowmult>[万亿])?"
+        _FIRST_CHARACTER + rf"(?P<prefix>{prefixes})?(?P<low>{number})(?P<lowmult>[万亿])?"
         rf"(?:(?P<sep>[-~～—－至到])(?P<high>{number}))?"
         rf"(?P<mult>[万亿])?(?P<more>余|多)?(?P<mult2>[万亿])?(?P<unit>{units})?"
         rf"(?P<suffix>{'|'.join(_SUFFIXES)})?"
@@ -91,20 +93,19 @@ def find_quantities(text: str, pattern: re.Pattern[str], lexicon: Lexicon) -> li
 
 
 def _quantity(match: re.Match[str], text: str, lexicon: Lexicon) -> Quantity | None:
+    # Cheapest refusals first: most candidates are years, dates and words with a numeral in them.
+    unit, scale = match.group("unit"), _scale(match)
+    if unit is None and (scale == 1 or not _IMPLIED_PEOPLE.match(text, match.end())):
+        return None
+    if unit and text.startswith(_NOT_AFTER.get(unit, ()), match.end("unit")):
+        return None
     start = match.start("low")
     if _glued(text, start) or _starts_term(text, start, lexicon):
         return None
     low, high = _number(match.group("low")), _number(match.group("high"))
     if low is None or (match.group("high") and high is None) or not _acceptable(match):
         return None
-    unit = match.group("unit")
-    if unit and text.startswith(_NOT_AFTER.get(unit, ()), match.end("unit")):
-        return None
-    scale = _scale(match)
-    if unit is None:
-        if scale == 1 or not _IMPLIED_PEOPLE.match(text, match.end()):
-            return None
-        unit = "人"
+    unit = unit or "人"
     end = match.end()
     value, value_max, unit = _scaled(low, high, scale, unit, match)
     qualifier = _qualifier(match)
