@@ -165,8 +165,8 @@ def main() -> int:
     )
     with_hook, without = write_cost(sample[: args.writes], max(1, args.repeats // 2))
     print(
-        f"Archive write of {min(args.writes, len(sample))} reports (SQLite file, chunks of 50, median CPU time "
-        f"of {max(1, args.repeats // 2)}): {with_hook:.2f} s with figures, {without:.2f} s without "
+        f"Archive write of {min(args.writes, len(sample))} reports (SQLite file, chunks of 50, median CPU "
+        f"time of {max(1, args.repeats // 2)}): {with_hook:.2f} s with figures, {without:.2f} s without "
         f"({with_hook / without:.2f}x)"
     )
     return 0

@@ -127,4 +127,3 @@ def figure_values(figure: Figure) -> dict[str, Any]:
         "span_end": figure.span[1],
         "figures_version": FIGURES_VERSION,
     }
-

@@ -42,4 +42,3 @@ class FigureRow(Base):
     span_start: Mapped[int] = mapped_column(Integer)
     span_end: Mapped[int] = mapped_column(Integer)
     figures_version: Mapped[str] = mapped_column(String(16))
-
