@@ -24,7 +24,9 @@ from storage.figures_models import FigureRow
 from storage.models import Article, ArticleVersion, Story
 
 pytestmark = pytest.mark.e2e
-N = 30
+N = 20
+# The three sites with originals and the city site that republishes them (copies, a dropped paragraph).
+SITES = ["sample-county", "sample-portal", "sample-cdpf", "sample-citynews"]
 
 
 @pytest.fixture
@@ -33,7 +35,7 @@ def crawled(tmp_path: Path, database_url: str) -> Iterator[tuple[SampleWeb, Runn
     with start(web) as running:
         sites_file = tmp_path / "sites.toml"
         write_sites_toml(site_definitions(running.base_urls), sites_file)
-        result = crawl(database_url, sites_file, [s.key for s in web.sites], tmp_path / "crawl.log")
+        result = crawl(database_url, sites_file, SITES, tmp_path / "crawl.log")
         assert result.returncode == 0, result.stdout + result.stderr
         yield web, running
 
@@ -52,7 +54,7 @@ def test_figures_of_the_crawled_sample_web(
         assert len(copies) > len(records), "the sample web republishes reports"
         scores = _against_the_generator(session, web, running, records)
     engine.dispose()
-    assert scores.expected > 500
+    assert scores.expected > 300
     assert scores.precision(scores.exact) >= 0.95
     assert scores.recall(scores.exact) >= 0.90
 
