@@ -17,6 +17,7 @@ from crawler.cli.crawling_args import iso_date
 from crawler.cli.tables import render
 from crawler.figures import Context, Figure, extract_figures, place_named
 from storage.figure_queries import FigureFilters, FigureRecord, FigureTotal, figure_totals, iter_figures
+from storage.figures import shanghai_date
 
 TABLE_LIMIT = 200  # rows a table prints; csv and jsonl print everything
 
@@ -118,7 +119,8 @@ def _print_records(records: Iterator[FigureRecord], fmt: str) -> None:
 
 def _record_row(record: FigureRecord) -> list[object]:
     f = record.figure
-    published = record.published_at.strftime("%Y-%m-%d") if record.published_at else ""
+    day = shanghai_date(record.published_at)  # the calendar date of Beijing time, as periods are
+    published = day.isoformat() if day else ""
     return [record.article_id, published, *_values(f.programme, f.measure, f.value, f.value_max, f.unit),
             f.region or "", f.period or "", f.text, f.sentence]  # fmt: skip
 
