@@ -144,34 +144,43 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--writes", type=int, default=300, help="articles archived per write-cost pass")
     args = parser.parse_args()
-    sample = sample_items(args.seed, args.articles_per_site)
-    sets = [
-        ("sample web (generated; rules tuned on it)", sample),
-        ("hand-labelled, tuning part", labelled("tune")),
-    ]
-    sets.append(("hand-labelled, held out (never tuned on)", labelled("heldout")))
     print(
         f"Command: `python -m bench.bench_figures --seed {args.seed} --articles-per-site "
         f"{args.articles_per_site} --repeats {args.repeats} --writes {args.writes}`\n"
     )
+    sample = sample_items(args.seed, args.articles_per_site)
+    print_scores(sample)
+    print_costs(sample, args.repeats, args.writes)
+    return 0
+
+
+def print_scores(sample: list[Item]) -> None:
+    sets = [
+        ("sample web (generated; rules tuned on it)", sample),
+        ("hand-labelled, tuning part", labelled("tune")),
+        ("hand-labelled, held out (never tuned on)", labelled("heldout")),
+    ]
     header = " | ".join(f"{f} P / R" for f in FIELDS)
     print(f"| set | items | figures | predicted | exact P | exact R | located P / R | {header} |")
     print("|" + " --- |" * (7 + len(FIELDS)))
     for name, items in sets:
         print(row(name, len(items), score(items)))
-    per_second, articles, per_thousand = throughput(sample, args.repeats)
+
+
+def print_costs(sample: list[Item], repeats: int, writes: int) -> None:
+    per_second, articles, per_thousand = throughput(sample, repeats)
     print(
-        f"\nSpeed (sample web, {len(sample)} reports, median of {args.repeats}): "
+        f"\nSpeed (sample web, {len(sample)} reports, median of {repeats}): "
         f"{per_second:,.0f} figures/CPU-s, {articles:,.0f} reports/CPU-s, "
         f"{per_thousand:.2f} CPU ms per 1,000 characters"
     )
-    with_hook, without = write_cost(sample[: args.writes], max(1, args.repeats // 2))
+    passes = max(1, repeats // 2)
+    with_hook, without = write_cost(sample[:writes], passes)
     print(
-        f"Archive write of {min(args.writes, len(sample))} reports (SQLite file, chunks of 50, median CPU "
-        f"time of {max(1, args.repeats // 2)}): {with_hook:.2f} s with figures, {without:.2f} s without "
+        f"Archive write of {min(writes, len(sample))} reports (SQLite file, chunks of 50, median CPU "
+        f"time of {passes}): {with_hook:.2f} s with figures, {without:.2f} s without "
         f"({with_hook / without:.2f}x)"
     )
-    return 0
 
 
 if __name__ == "__main__":
