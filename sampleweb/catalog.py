@@ -193,11 +193,14 @@ def _adapt_copy(site: str, original: Entry, rng: random.Random) -> Story:
     if site == S.PORTAL:
         return dataclasses.replace(story, tags=())
     paras = list(story.paragraphs)
-    droppable = [n for n, p in enumerate(paras) if n > 0 and not p.heading]
-    if len(paras) >= 4 and droppable:
+    # A federation report's closing figures paragraph (appended later) is never the one dropped, so the
+    # copies' edits are the draws they always were.
+    kept = paras[:-1] if story.figures_paragraph else paras
+    droppable = [n for n, p in enumerate(kept) if n > 0 and not p.heading]
+    if len(kept) >= 4 and droppable:
         del paras[rng.choice(droppable)]
     title = rng.choice(COPY_PREFIXES) + story.title
-    return Story(title, tuple(paras), (), story.relevant, ())
+    return Story(title, tuple(paras), (), story.relevant, (), story.region, story.figures_paragraph)
 
 
 Meta = tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]

@@ -8,9 +8,31 @@ from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
+class Mark:
+    """What the generator knows about a stretch of a paragraph it wrote (offsets into the paragraph).
+
+    kind "figure": a number slot the template annotated with its programme (``value``) and, when the unit
+    alone does not say it, its measure; ``range`` when the next number is the top of a range.
+    kind "place": a place the text names (``value`` is the region's name, 全国 for the nation).
+    kind "period": a time the text names (``value`` is ``year:2019``, ``month:2019-06`` or ``rel:全年``).
+    """
+
+    kind: str
+    start: int
+    end: int
+    value: str
+    measure: str = ""
+    range: bool = False
+
+    def shifted(self, offset: int) -> Mark:
+        return Mark(self.kind, self.start + offset, self.end + offset, self.value, self.measure, self.range)
+
+
+@dataclass(frozen=True, slots=True)
 class Para:
     text: str
     heading: bool = False  # in-body subheading such as 亮点一：... (part of the body)
+    marks: tuple[Mark, ...] = ()  # figure ground truth (see sampleweb.figtruth)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +50,8 @@ class Story:
     pictures: tuple[Picture, ...]
     relevant: bool
     tags: tuple[str, ...] = ()
+    region: str = ""  # the place the story reports on (秀洲区, 四川省, 全国): figures default to it
+    figures_paragraph: bool = False  # the last paragraph is the figure-dense one (sampleweb.figtopics)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,9 +6,10 @@ import random
 from collections.abc import Sequence
 
 from sampleweb.fedtopics import BOILERPLATE, EVENT_LEADS, MEETING, TOPICS, Topic
+from sampleweb.figtopics import FIGURE_SENTENCES
 from sampleweb.model import Para, Picture, Story
 from sampleweb.newstopics import CITY_BOILERPLATE, TRAPS, UNRELATED
-from sampleweb.textkit import ORDINALS, Filler, Locale
+from sampleweb.textkit import ORDINALS, Filler, Locale, Marked
 
 FED_CAPTIONS = (
     "{fed}工作人员为残疾人适配辅具",
@@ -20,6 +21,7 @@ FED_CAPTIONS = (
 )
 NEWS_CAPTIONS = ("{town}一景", "{place}项目建设现场", "市民在{town}参观", "{u}住建局工作人员在现场检查")
 FORMS = ("annual", "event", "event", "event", "meeting")
+MAX_PARAGRAPHS = 12
 TOPIC_TAGS = {"roads": "交通", "schools": "教育", "agriculture": "农业", "tourism": "文旅"}
 
 
@@ -30,14 +32,21 @@ class _Writer:
         self.filler = filler
         self.used: set[str] = set()
 
-    def sentences(self, pool: Sequence[str], count: int) -> str:
+    def sentences(self, pool: Sequence[str], count: int) -> Marked:
         fresh = [t for t in pool if t not in self.used] or list(pool)
         chosen = self.filler.rng.sample(fresh, k=min(count, len(fresh)))
         self.used.update(chosen)
-        return "".join(self.filler.fill(t) for t in chosen)
+        text = Marked("")
+        for template in chosen:
+            text += self.filler.fill_marked(template)
+        return text
 
     def para(self, pool: Sequence[str], low: int = 1, high: int = 3) -> Para:
-        return Para(self.sentences(pool, self.filler.rng.randint(low, high)))
+        return _para(self.sentences(pool, self.filler.rng.randint(low, high)))
+
+
+def _para(text: Marked) -> Para:
+    return Para(text.text, marks=text.marks)
 
 
 def federation_story(
@@ -52,16 +61,29 @@ def federation_story(
     else:
         title, paras = _event(writer)
     if lead:  # e.g. 中国江苏网讯: the portal's dateline opens the first paragraph
-        paras[0] = Para(f"{lead} {paras[0].text}")
+        paras[0] = _para(Marked(f"{lead} ") + Marked(paras[0].text, paras[0].marks))
     pictures = _pictures(writer, FED_CAPTIONS, len(paras))
     tags = ("残联",) if rng.random() < 0.7 else ("残联", "助残")
-    return Story(title, tuple(paras), pictures, relevant=True, tags=tags)
+    # Drawn last, from a stream of its own, so every earlier word and picture stays as it was; a report
+    # already at the twelve paragraphs a page holds goes without.
+    closing = len(paras) < MAX_PARAGRAPHS
+    if closing:
+        paras.append(_figures_para(Filler(random.Random(rng.random()), locale, year)))
+    region = "全国" if locale.unit_char == "国" else locale.unit_name
+    return Story(title, tuple(paras), pictures, True, tags, region, figures_paragraph=closing)
+
+
+def _figures_para(filler: Filler) -> Para:
+    """A paragraph dense with figures of many shapes and with the traps around them (document numbers,
+    phone numbers, ordinals, 个月, 个百分点)."""
+    writer = _Writer(filler)
+    return writer.para(FIGURE_SENTENCES, 2, 3)
 
 
 def _sectioned(writer: _Writer, title_template: str, style: str) -> tuple[str, list[Para]]:
     rng = writer.filler.rng
     topics = rng.sample(TOPICS, k=rng.randint(3, 4))
-    paras = [Para(writer.sentences(BOILERPLATE, 1) + writer.sentences(topics[0].sentences, 1))]
+    paras = [_para(writer.sentences(BOILERPLATE, 1) + writer.sentences(topics[0].sentences, 1))]
     for number, topic in enumerate(topics):
         if style == "亮点":
             heading = f"亮点{ORDINALS[number]}：{rng.choice(topic.headings)}"
@@ -72,14 +94,15 @@ def _sectioned(writer: _Writer, title_template: str, style: str) -> tuple[str, l
             paras.append(writer.para(topic.sentences, 2, 3))
     if len(paras) < 12 and rng.random() < 0.5:
         paras.append(writer.para(BOILERPLATE, 1, 2))
-    return writer.filler.fill(title_template), paras[:12]
+    return writer.filler.fill(title_template), paras[:MAX_PARAGRAPHS]
 
 
 def _event(writer: _Writer) -> tuple[str, list[Para]]:
     rng = writer.filler.rng
     main, *others = rng.sample(TOPICS, k=3)
     title = writer.filler.pick(main.titles)
-    paras = [Para(writer.filler.pick(EVENT_LEADS)), writer.para(main.sentences, 1, 2)]
+    lead = writer.filler.fill_marked(rng.choice(EVENT_LEADS))  # the draws of filler.pick, with marks
+    paras = [_para(lead), writer.para(main.sentences, 1, 2)]
     paras += [writer.para(main.sentences, 1, 1) for _ in range(rng.randint(1, 2))]
     for topic in others[: rng.randint(1, 2)]:
         paras.append(writer.para(topic.sentences, 1, 2))
@@ -101,7 +124,7 @@ def _meeting(writer: _Writer) -> tuple[str, list[Para]]:
 def _pictures(writer: _Writer, captions: Sequence[str], count: int) -> tuple[Picture, ...]:
     rng = writer.filler.rng
     places = sorted(rng.sample(range(count), k=min(count, rng.choice((0, 0, 1, 2, 3)))))
-    return tuple(Picture(after, writer.sentences(captions, 1)) for after in places)
+    return tuple(Picture(after, writer.sentences(captions, 1).text) for after in places)
 
 
 def news_story(rng: random.Random, locale: Locale, year: int, topic: Topic) -> Story:

@@ -22,6 +22,7 @@ import storage.search  # noqa: F401  (registers the listeners that keep the sear
 from crawler.extraction.model import Article as ExtractedArticle
 from crawler.extraction.model import NoArticle
 from storage.dedup import assign_story, reindex_article
+from storage.figures import record_figures
 from storage.fingerprint import body_hash
 from storage.frontier import record_failure, settle
 from storage.incremental import settles
@@ -253,16 +254,16 @@ def keep_learnt_sizes(extracted: ExtractedArticle, stored: list[Any]) -> Extract
 
 
 def add_version(session: Session, article: Article, fetch: Fetch) -> None:
-    session.add(
-        ArticleVersion(
-            article_id=article.id,
-            fetch_id=fetch.id,
-            title=article.title,
-            body=article.body,
-            body_hash=article.body_hash,
-            seen_at=fetch.fetched_at,
-        )
+    version = ArticleVersion(
+        article_id=article.id,
+        fetch_id=fetch.id,
+        title=article.title,
+        body=article.body,
+        body_hash=article.body_hash,
+        seen_at=fetch.fetched_at,
     )
+    session.add(version)
+    record_figures(session, article, version)  # the key figures of this text (storage.figures)
 
 
 @dataclass(frozen=True, slots=True)

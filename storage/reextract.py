@@ -19,6 +19,7 @@ from crawler.extraction.model import Article as ExtractedArticle
 from crawler.extraction.model import NoArticle
 from storage.archive import add_version, fill_extracted, keep_learnt_sizes, load_blob
 from storage.dedup import reindex_article
+from storage.figures import refresh_figures
 from storage.fingerprint import body_hash
 from storage.models import Article, Fetch
 
@@ -78,6 +79,8 @@ def reextract_articles(
             summary.no_article[str(result.reason)] += 1
         else:
             _apply(session, article, fetch, result, summary)
+        if refresh_figures(session, article):  # the lexicon or its rules may have changed too
+            summary.fields["figures"] += 1
         yield article.id
 
 

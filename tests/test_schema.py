@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
-from storage import crawl_state_models, dedup_models, scheduling_models  # noqa: F401  (their tables are part of the schema)
+from storage import crawl_state_models, dedup_models, figures_models, scheduling_models  # noqa: F401  (their tables are part of the schema)
 from storage.engine import create_archive_engine
 from storage.models import Article, Base, Story
 from storage.queries import search_articles

@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "crawler.cli.commands",  # sites, extract, db
     "crawler.cli.archive_commands",  # search, export, stats, runs
     "crawler.cli.story_commands",  # show
+    "crawler.cli.figures_command",  # figures
     "crawler.cli.schedule_commands",  # schedule, health
     "crawler.cli.serve_command",  # serve
 )

@@ -7,7 +7,7 @@ from alembic import context
 from sqlalchemy import Connection, Engine
 
 # Every module with tables, so autogenerate compares the whole schema.
-from storage import crawl_state_models, dedup_models, scheduling_models  # noqa: F401
+from storage import crawl_state_models, dedup_models, figures_models, scheduling_models  # noqa: F401
 from storage.models import Base
 
 
