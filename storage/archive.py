@@ -27,6 +27,7 @@ from storage.fingerprint import body_hash
 from storage.frontier import record_failure, settle
 from storage.incremental import settles
 from storage.models import Article, ArticleVersion, Fetch, Page, RawBlob
+from storage.runs import count_archived
 from storage.sql import insert_ignore, insert_returning
 from storage.types import UTCDateTime, offset_minutes
 from storage.urls import canonical_url, url_key
@@ -104,6 +105,18 @@ def record_fetch(
         settle(session, page.site_key, [page.requested_url, page.final_url])
     else:
         record_failure(session, page.site_key, page.requested_url, stored.detail, page.fetched_at)
+    return stored
+
+
+def record_pages(
+    session: Session,
+    pages: list[tuple[FetchedPage, ExtractedArticle | NoArticle, Assessment | None]],
+    run_id: int,
+) -> list[Stored]:
+    """A batch of fetches, and the run's page counts in the same transaction (a run killed at any moment
+    shows exactly what it archived)."""
+    stored = [record_fetch(session, page, result, assessment, run_id) for page, result, assessment in pages]
+    count_archived(session, run_id, [str(s.outcome) for s in stored])
     return stored
 
 

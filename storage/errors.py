@@ -31,6 +31,9 @@ class ArchiveUnavailable(RuntimeError):
         self.cause, self.archive, self.detail = cause, archive, detail
         super().__init__(f"archive {archive}: {cause} ({detail})")
 
+    def __reduce__(self) -> tuple[type[ArchiveUnavailable], tuple[Cause, str, str]]:
+        return ArchiveUnavailable, (self.cause, self.archive, self.detail)  # it travels between processes
+
 
 class Retry(StrEnum):
     CONFLICT = "conflict"  # locked, busy, deadlock, serialization failure, unique violation: retry

@@ -26,6 +26,11 @@ def write_site(session: Session, key: str) -> str:
     return key
 
 
+def write_sites(session: Session, keys: list[str]) -> list[str]:
+    """A batch write, as the writer process runs it (a module-level function and plain arguments)."""
+    return [write_site(session, key) for key in keys]
+
+
 @pytest.fixture
 def writer(database_url: str) -> Iterator[ArchiveWriter]:
     writer = ArchiveWriter.acquire(database_url)
@@ -41,7 +46,7 @@ def site_count(writer: ArchiveWriter) -> int:
 
 def test_full_batches_flush_at_once_and_the_rest_on_the_timer(writer: ArchiveWriter) -> None:
     async def scenario() -> list[str]:
-        batcher: WriteBatcher[str, str] = WriteBatcher(writer, write_site, size=3, seconds=0.05)
+        batcher: WriteBatcher[str, str] = WriteBatcher(writer, write_sites, (), size=3, seconds=0.05)
         return await asyncio.gather(*(batcher.submit(f"site-{n}") for n in range(7)))
 
     assert asyncio.run(scenario()) == [f"site-{n}" for n in range(7)]
@@ -50,7 +55,7 @@ def test_full_batches_flush_at_once_and_the_rest_on_the_timer(writer: ArchiveWri
 
 def test_a_failing_page_fails_alone(writer: ArchiveWriter) -> None:
     async def scenario() -> list[object]:
-        batcher: WriteBatcher[str, str] = WriteBatcher(writer, write_site, size=3, seconds=0.05)
+        batcher: WriteBatcher[str, str] = WriteBatcher(writer, write_sites, (), size=3, seconds=0.05)
         jobs = [batcher.submit(key) for key in ("ok-1", "bad key!", "ok-2")]
         return await asyncio.gather(*jobs, return_exceptions=True)
 
@@ -62,7 +67,7 @@ def test_a_failing_page_fails_alone(writer: ArchiveWriter) -> None:
 
 def test_drain_writes_what_is_pending(writer: ArchiveWriter) -> None:
     async def scenario() -> None:
-        batcher: WriteBatcher[str, str] = WriteBatcher(writer, write_site, size=100, seconds=60)
+        batcher: WriteBatcher[str, str] = WriteBatcher(writer, write_sites, (), size=100, seconds=60)
         waiting = asyncio.ensure_future(batcher.submit("late"))
         await asyncio.sleep(0)
         await batcher.drain()
@@ -74,7 +79,7 @@ def test_drain_writes_what_is_pending(writer: ArchiveWriter) -> None:
 
 
 def test_batch_size_is_at_least_one(writer: ArchiveWriter) -> None:
-    assert WriteBatcher(writer, write_site, size=0, seconds=1).size == 1
+    assert WriteBatcher(writer, write_sites, (), size=0, seconds=1).size == 1
 
 
 def test_one_writer_per_archive_per_process(database_url: str) -> None:

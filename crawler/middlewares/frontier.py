@@ -123,8 +123,7 @@ class CrawlFrontier:
             if isinstance(r, Request) and r.meta.get(KIND) == ARTICLE and not r.meta.get("canlian_revisit")
         ]
         if urls and not self.read_only:
-            site_key, now = self.site_key, datetime.now(UTC)
-            self._write(lambda session: add_pending(session, site_key, urls, now))
+            self._write(add_pending, self.site_key, urls, datetime.now(UTC))
 
     def request_failed(self, request: Request, failure: Failure) -> None:
         kind = request.meta.get(KIND)
@@ -132,8 +131,8 @@ class CrawlFrontier:
             self.failed_chains.setdefault(request.meta.get(CHAIN, ""), describe(failure.value))
             self.inc("listing/failed")
         elif kind == ARTICLE and not self.read_only and not isinstance(failure.value, WouldFetch):
-            site_key, url, why, now = self.site_key, request.url, describe(failure.value), datetime.now(UTC)
-            self._write(lambda session: record_failure(session, site_key, url, why, now))
+            why = describe(failure.value)
+            self._write(record_failure, self.site_key, request.url, why, datetime.now(UTC))
             self.inc("frontier/failed_attempts")
 
     async def spider_closed(self, spider: Spider, reason: str) -> None:
@@ -160,9 +159,8 @@ class CrawlFrontier:
         validators = {
             url: (etag, mod) for url, (chain, etag, mod) in self.validators.items() if chain in done
         }
-        site_key, now = self.site_key, datetime.now(UTC)
         run_id = self.crawler.stats.get_value("archive/run_id") if self.crawler.stats else None
-        await self.writer.run(lambda s: complete_walks(s, site_key, done, validators, now, run_id))
+        await self.writer.call(complete_walks, self.site_key, done, validators, datetime.now(UTC), run_id)
         self.inc("listing/walks_finished", len(done))
 
     def _report_unfinished(self, reason: str) -> None:
@@ -177,10 +175,10 @@ class CrawlFrontier:
                 "%s: list %s not walked to its end (%s); walked again next time", self.site_key, chain, why
             )
 
-    def _write(self, work: Callable[[Session], Any]) -> None:
+    def _write(self, function: Callable[..., Any], *args: Any) -> None:
         if self.writer is None:
             return
-        future = asyncio.ensure_future(self.writer.run(work))
+        future = asyncio.ensure_future(self.writer.call(function, *args))
         self.writes.add(future)
         future.add_done_callback(self._written)
 

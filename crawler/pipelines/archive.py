@@ -24,26 +24,17 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 from scrapy.statscollectors import StatsCollector
-from sqlalchemy.orm import Session
 
 from crawler.archive_writer import ArchiveWriter
 from crawler.extraction.model import NoArticle, NoArticleReason
 from crawler.items import PageItem
 from crawler.pipelines.batching import WriteBatcher
 from crawler.pipelines.drops import ArchiveRefused, ChallengePage, NoMainContent, NotRelevant
-from storage.archive import Assessment, FetchedPage, Outcome, Stored, record_fetch
+from storage.archive import Assessment, FetchedPage, Outcome, Stored, record_pages
+from storage.crawl_session import begin_crawl, checkpoint_crawl, end_crawl
 from storage.errors import ArchiveUnavailable
 from storage.liveness import ProcessIdentity
-from storage.runs import (
-    SiteInfo,
-    adopt_run,
-    checkpoint_run,
-    count_archived,
-    finish_run,
-    start_run,
-    upsert_site,
-)
-from storage.site_locks import acquire_site_lock, heartbeat_site_lock, release_site_lock
+from storage.runs import SiteInfo
 from storage.transactions import WriteFailed
 
 logger = logging.getLogger(__name__)
@@ -85,9 +76,17 @@ class ArchivePipeline:
         return str(self.crawler.spider.site.key)  # type: ignore[union-attr]
 
     async def open_spider(self) -> None:
+        site = self.crawler.spider.site  # type: ignore[union-attr]
+        info = SiteInfo(
+            site.key, site.name, site.level, site.province, site.city, site.county, site.federation
+        )
+        # A scheduler creates the run row itself (trigger, start, log path) and passes its id down.
+        adopted = self.crawler.settings.getint("CANLIAN_RUN_ID") or None
         try:
             self.writer = ArchiveWriter.acquire(self.database_url)
-            self.run_id, holder = await self.writer.run(self._begin)
+            self.run_id, holder = await self.writer.call(
+                begin_crawl, info, self.trigger, self.process, adopted, datetime.now(UTC)
+            )
         except ArchiveUnavailable as error:
             self._unavailable(error)
             raise CloseSpider("archive_unavailable") from error
@@ -101,33 +100,16 @@ class ArchivePipeline:
         settings = self.crawler.settings
         self.batcher = WriteBatcher(
             self.writer,
-            self._record,
+            record_pages,
+            (self.run_id,),
             settings.getint("CANLIAN_WRITE_BATCH", 50),
             settings.getfloat("CANLIAN_WRITE_BATCH_SECONDS", 1.0),
-            self._count,
         )
         interval = settings.getfloat("CANLIAN_RUN_CHECKPOINT_SECONDS", 10.0)
         self.checkpoints = asyncio.ensure_future(self._checkpoint_every(interval))
 
     def _stopping(self) -> bool:
         return not self.crawler.crawling
-
-    def _begin(self, session: Session) -> tuple[int, str | None]:
-        """Register the site, open (or adopt) the run, take the site's lock: one transaction."""
-        site = self.crawler.spider.site  # type: ignore[union-attr]
-        now = datetime.now(UTC)
-        info = SiteInfo(
-            site.key, site.name, site.level, site.province, site.city, site.county, site.federation
-        )
-        upsert_site(session, info, now)
-        # A scheduler creates the run row itself (trigger, start, log path) and passes its id down.
-        adopted = self.crawler.settings.getint("CANLIAN_RUN_ID")
-        if adopted:
-            run = adopt_run(session, adopted, site.key, self.process, now)
-        else:
-            run = start_run(session, site.key, self.trigger, now, process=self.process)
-        holder = acquire_site_lock(session, site.key, self.process, run.id, now)
-        return run.id, holder.describe() if holder is not None else None
 
     async def close_spider(self) -> None:
         if not self.crawler.crawling and self.writer is not None:
@@ -177,15 +159,8 @@ class ArchivePipeline:
         self.stats.set_value("errors/total", count_errors(self.stats.get_stats()))
         run_id, stats, now = self.run_id, dict(self.stats.get_stats()), datetime.now(UTC)
         note = self.busy_note or (str(self.failure) if self.failure else "")
-        site_key, process, locked = self.site_key, self.process, self.locked
-
-        def finish(session: Session) -> None:
-            run = finish_run(session, run_id, reason, stats, now)
-            run.note = note or run.note
-            if locked:
-                release_site_lock(session, site_key, process)
-
-        await self.writer.run(finish)
+        lock = (self.site_key, self.process) if self.locked else None
+        await self.writer.call(end_crawl, run_id, reason, stats, now, note, lock)
 
     async def _checkpoint_every(self, interval: float) -> None:
         while True:
@@ -195,15 +170,11 @@ class ArchivePipeline:
 
     async def _checkpoint(self) -> None:
         assert self.writer is not None and self.run_id is not None
-        run_id, stats, now = self.run_id, dict(self.stats.get_stats()), datetime.now(UTC)
-        site_key, process = self.site_key, self.process
-
-        def checkpoint(session: Session) -> bool:
-            checkpoint_run(session, run_id, stats, now)
-            return heartbeat_site_lock(session, site_key, process, now)
-
+        stats, now, site_key = dict(self.stats.get_stats()), datetime.now(UTC), self.site_key
         try:
-            still_ours = await self.writer.run(checkpoint)
+            still_ours = await self.writer.call(
+                checkpoint_crawl, self.run_id, site_key, self.process, stats, now
+            )
         except ArchiveUnavailable as error:
             self._unavailable(error)
             return
@@ -225,14 +196,6 @@ class ArchivePipeline:
         engine = self.crawler.engine
         if engine is not None and engine.spider is not None and self.closing is None:
             self.closing = asyncio.ensure_future(engine.close_spider_async(reason=reason))
-
-    def _record(self, session: Session, job: tuple[FetchedPage, Any, Assessment | None]) -> Stored:
-        page, extraction, assessment = job
-        return record_fetch(session, page, extraction, assessment, self.run_id)
-
-    def _count(self, session: Session, stored: list[Stored]) -> None:
-        assert self.run_id is not None
-        count_archived(session, self.run_id, [str(s.outcome) for s in stored])
 
 
 def _assessment(item: PageItem) -> Assessment | None:

@@ -3,7 +3,7 @@
 Committing is the dominant cost of a per-page write (a WAL append, an FTS5 segment flush, index updates), so
 pages are written `CANLIAN_WRITE_BATCH` at a time, or after `CANLIAN_WRITE_BATCH_SECONDS` at the latest;
 each item waits for its own result before its pipeline step completes. Batches go to the process's archive
-writer thread (crawler.archive_writer), so the reactor keeps downloading meanwhile. A batch that fails is
+writer (crawler.archive_writer), so the reactor keeps downloading meanwhile. A batch that fails is
 written again page by page, so one bad page fails alone and never takes its neighbours with it (unless the
 archive itself is unavailable, or stayed locked beyond the writer's patience: then every page of the batch
 fails at once, and stays in the frontier).
@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Generic, TypeVar
-
-from sqlalchemy.orm import Session
+from typing import Any, Generic, TypeVar
 
 from crawler.archive_writer import ArchiveWriter
 from storage.errors import ArchiveUnavailable
@@ -26,17 +24,20 @@ Result = TypeVar("Result")
 
 
 class WriteBatcher(Generic[Job, Result]):
+    """`write_batch(session, jobs, *args)` writes a list of jobs in one transaction and returns one result
+    per job; a module-level function, since it runs in the writer process."""
+
     def __init__(
         self,
         writer: ArchiveWriter,
-        write_one: Callable[[Session, Job], Result],
+        write_batch: Callable[..., list[Result]],
+        args: tuple[Any, ...],
         size: int,
         seconds: float,
-        after_batch: Callable[[Session, list[Result]], None] = lambda _session, _results: None,
     ) -> None:
         self.writer = writer
-        self.write_one = write_one
-        self.after_batch = after_batch  # in the same transaction, with the batch's results
+        self.write_batch = write_batch
+        self.args = args
         self.size = max(1, size)
         self.seconds = seconds
         self.pending: list[tuple[Job, asyncio.Future[Result]]] = []
@@ -73,9 +74,8 @@ class WriteBatcher(Generic[Job, Result]):
     async def _write(self, batch: list[tuple[Job, asyncio.Future[Result]]]) -> None:
         jobs = [job for job, _ in batch]
         try:
-            outcomes: list[Result | Exception] = list(
-                await self.writer.run(lambda s: self._write_all(s, jobs))
-            )
+            written = await self.writer.call(self.write_batch, jobs, *self.args)
+            outcomes: list[Result | Exception] = list(written)
         except (ArchiveUnavailable, WriteFailed) as error:  # page by page would fail the same way
             outcomes = [error] * len(jobs)
         except Exception:
@@ -88,14 +88,9 @@ class WriteBatcher(Generic[Job, Result]):
             else:
                 future.set_result(outcome)
 
-    def _write_all(self, session: Session, jobs: list[Job]) -> list[Result]:
-        results = [self.write_one(session, job) for job in jobs]
-        self.after_batch(session, results)
-        return results
-
     async def _write_alone(self, job: Job) -> Result | Exception:
         try:
-            [result] = await self.writer.run(lambda s: self._write_all(s, [job]))
+            [result] = await self.writer.call(self.write_batch, [job], *self.args)
             return result
         except Exception as error:  # handed to the waiting item: Scrapy logs it and counts an item error
             return error
